@@ -1,0 +1,282 @@
+//! Tokens: Arabic words, Latin words, numbers (both digit sets, with separators and ranges), punctuation,
+//! URLs, e-mail addresses, hashtags and @mentions. Tokens are byte ranges into the text they were cut from;
+//! whitespace is not a token.
+//!
+//! ```
+//! use hadath_text::tokens::{tokenize, TokenKind};
+//! let text = "قال «المتحدث»، في 2011-2020: 3,5٪ #غزة";
+//! let kinds: Vec<_> = tokenize(text).map(|t| (t.kind, &text[t.span])).collect();
+//! assert_eq!(kinds[0], (TokenKind::Arabic, "قال"));
+//! assert!(kinds.contains(&(TokenKind::Number, "2011-2020")));
+//! assert!(kinds.contains(&(TokenKind::Number, "3,5")));
+//! assert!(kinds.contains(&(TokenKind::Hashtag, "#غزة")));
+//! ```
+
+use std::ops::Range;
+
+/// The kind of a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// A word in Arabic script (letters, with any diacritics and tatweel).
+    Arabic,
+    /// A word in Latin (or another non-Arabic) script, possibly with digits: "SIPRI", "F-16", "G20".
+    Latin,
+    /// A number in ASCII or Arabic-Indic digits, with internal separators (`,` `.` `٫` `٬`), or a numeric
+    /// range/date written with `-` `/` between digit groups: "2011-2020", "14/5/2024".
+    Number,
+    /// Punctuation: . ، ؛ ؟ ! : « » “ ” ( ) - – — and so on.
+    Punct,
+    /// Any other symbol: % ٪ $ + = …
+    Symbol,
+    /// `http://…`, `https://…` or `www.…`.
+    Url,
+    /// An e-mail address.
+    Email,
+    /// `#word`.
+    Hashtag,
+    /// `@name`.
+    Mention,
+}
+
+/// One token: its kind and its byte range in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Kind.
+    pub kind: TokenKind,
+    /// Byte range in the text.
+    pub span: Range<usize>,
+}
+
+/// Is `c` an Arabic-script letter (not a digit or punctuation)?
+#[inline]
+pub fn is_arabic_letter(c: char) -> bool {
+    matches!(c as u32,
+        0x0620..=0x064A | 0x066E..=0x066F | 0x0671..=0x06D3 | 0x06D5 | 0x06EE..=0x06EF | 0x06FA..=0x06FC
+        | 0x06FF | 0x0750..=0x077F | 0x08A0..=0x08C9 | 0xFB50..=0xFBB1 | 0xFBD3..=0xFD3D | 0xFD50..=0xFDC7
+        | 0xFDF0..=0xFDFB | 0xFE80..=0xFEFC)
+}
+
+/// Is `c` an Arabic combining mark, tatweel or a joiner that belongs inside an Arabic word?
+#[inline]
+pub fn is_arabic_mark(c: char) -> bool {
+    matches!(c as u32, 0x0610..=0x061A | 0x064B..=0x065F | 0x0670 | 0x0640 | 0x06D6..=0x06ED
+        | 0x08CA..=0x08FF | 0xFE70..=0xFE7F | 0x200C | 0x200D)
+}
+
+/// Value of an ASCII, Arabic-Indic or Extended Arabic-Indic digit.
+#[inline]
+pub fn digit_value(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => Some(c as u32 - '0' as u32),
+        '\u{0660}'..='\u{0669}' => Some(c as u32 - 0x0660),
+        '\u{06F0}'..='\u{06F9}' => Some(c as u32 - 0x06F0),
+        _ => None,
+    }
+}
+
+/// Is `c` a digit in any of the three digit sets?
+#[inline]
+pub fn is_digit(c: char) -> bool {
+    digit_value(c).is_some()
+}
+
+#[inline]
+fn is_latin_word_char(c: char) -> bool {
+    c.is_alphabetic() && !is_arabic_letter(c)
+}
+
+#[inline]
+fn is_punct(c: char) -> bool {
+    matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}' | '-' | '/'
+        | '\\' | '،' | '؛' | '؟' | '«' | '»' | '“' | '”' | '„' | '‘' | '’' | '–' | '—' | '…' | '٭' | '‹' | '›'
+        | '۔' | '\u{066B}' | '\u{066C}' | '_' | '|' | '•' | '·')
+}
+
+/// Iterates over the tokens of `text`. Never panics; every span falls on char boundaries.
+pub fn tokenize(text: &str) -> Tokens<'_> {
+    Tokens { text, pos: 0 }
+}
+
+/// Iterator returned by [`tokenize`].
+#[derive(Debug, Clone)]
+pub struct Tokens<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Tokens<'a> {
+    #[inline]
+    fn peek_at(&self, at: usize) -> Option<char> {
+        self.text.get(at..).and_then(|s| s.chars().next())
+    }
+
+    /// End of a run of chars satisfying `f`, starting at `at`.
+    #[inline]
+    fn run(&self, mut at: usize, f: impl Fn(char) -> bool) -> usize {
+        let bytes = self.text.as_bytes();
+        while at < bytes.len() {
+            if bytes[at] < 0x80 {
+                if f(bytes[at] as char) {
+                    at += 1;
+                    continue;
+                }
+                break;
+            }
+            match self.text[at..].chars().next() {
+                Some(c) if f(c) => at += c.len_utf8(),
+                _ => break,
+            }
+        }
+        at
+    }
+
+    fn number_end(&self, start: usize) -> usize {
+        let mut end = self.run(start, is_digit);
+        loop {
+            // Internal separators followed by a digit: 3.5 3,000 ٣٫٥ ١٬٠٠٠, and ranges/dates 2011-2020 14/5/2024.
+            match self.peek_at(end) {
+                Some(sep @ ('.' | ',' | '\u{066B}' | '\u{066C}' | '-' | '/' | '–')) => {
+                    let after = end + sep.len_utf8();
+                    if self.peek_at(after).is_some_and(is_digit) {
+                        end = self.run(after, is_digit);
+                        continue;
+                    }
+                    break;
+                }
+                _ => break,
+            }
+        }
+        end
+    }
+
+    fn url_end(&self, start: usize) -> usize {
+        let mut end = self.run(start, |c| !c.is_whitespace() && !matches!(c, '«' | '»' | '“' | '”' | '"' | '<' | '>' | '،'));
+        // Trailing punctuation belongs to the sentence, not the URL.
+        while end > start {
+            let last = self.text[..end].chars().next_back().unwrap_or(' ');
+            if matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '\'' | '؟' | '؛') {
+                end -= last.len_utf8();
+            } else {
+                break;
+            }
+        }
+        end
+    }
+}
+
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        let text = self.text;
+        // Skip whitespace and control characters.
+        let start = self.run(self.pos, |c| c.is_whitespace() || c.is_control() || matches!(c, '\u{FEFF}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'));
+        if start >= text.len() {
+            self.pos = text.len();
+            return None;
+        }
+        let c = text[start..].chars().next()?;
+        let rest = &text[start..];
+        let (kind, end) = if is_arabic_letter(c) || (is_arabic_mark(c) && c != '\u{200C}' && c != '\u{200D}') {
+            (TokenKind::Arabic, self.run(start, |c| is_arabic_letter(c) || is_arabic_mark(c)))
+        } else if is_digit(c) {
+            (TokenKind::Number, self.number_end(start))
+        } else if starts_with_ignore_ascii_case(rest, "http://")
+            || starts_with_ignore_ascii_case(rest, "https://")
+            || starts_with_ignore_ascii_case(rest, "www.")
+        {
+            (TokenKind::Url, self.url_end(start))
+        } else if is_latin_word_char(c) {
+            let mut end = self.run(start, |c| is_latin_word_char(c) || c.is_ascii_digit());
+            // Internal hyphens, apostrophes and dots (F-16, O'Brien, e.g.) followed by a letter or digit.
+            while let Some(sep @ ('-' | '\'' | '’' | '.' | '_')) = self.peek_at(end) {
+                let after = end + sep.len_utf8();
+                if self.peek_at(after).is_some_and(|c| is_latin_word_char(c) || c.is_ascii_digit()) {
+                    end = self.run(after, |c| is_latin_word_char(c) || c.is_ascii_digit());
+                } else {
+                    break;
+                }
+            }
+            // e-mail
+            if self.peek_at(end) == Some('@') && self.peek_at(end + 1).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                let e = self.url_end(end + 1);
+                (TokenKind::Email, e)
+            } else {
+                (TokenKind::Latin, end)
+            }
+        } else if (c == '#' || c == '@')
+            && self.peek_at(start + 1).is_some_and(|n| is_arabic_letter(n) || n.is_alphanumeric() || n == '_')
+        {
+            let end = self.run(start + 1, |c| is_arabic_letter(c) || is_arabic_mark(c) || c.is_alphanumeric() || c == '_');
+            (if c == '#' { TokenKind::Hashtag } else { TokenKind::Mention }, end)
+        } else if is_punct(c) {
+            // Runs of the same dot (ellipsis "...") stay one token.
+            let end = if c == '.' { self.run(start, |x| x == '.') } else { start + c.len_utf8() };
+            (TokenKind::Punct, end)
+        } else {
+            (TokenKind::Symbol, start + c.len_utf8())
+        };
+        self.pos = end;
+        Some(Token { kind, span: start..end })
+    }
+}
+
+fn starts_with_ignore_ascii_case(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn toks(text: &str) -> Vec<(TokenKind, &str)> {
+        tokenize(text).map(|t| (t.kind, &text[t.span])).collect()
+    }
+
+    macro_rules! t {
+        ($name:ident, $input:expr, [$(($kind:ident, $s:expr)),* $(,)?]) => {
+            #[test]
+            fn $name() {
+                let want: Vec<(TokenKind, &str)> = vec![$((TokenKind::$kind, $s)),*];
+                assert_eq!(toks($input), want, "help: tokens of {:?}", $input);
+            }
+        };
+    }
+
+    t!(arabic_words, "التقى وزيرُ الخارجيـة", [(Arabic, "التقى"), (Arabic, "وزيرُ"), (Arabic, "الخارجيـة")]);
+    t!(arabic_punct, "باكو، طهران؛ لماذا؟", [(Arabic, "باكو"), (Punct, "،"), (Arabic, "طهران"), (Punct, "؛"), (Arabic, "لماذا"), (Punct, "؟")]);
+    t!(quotes, "“التوجه” «المعادي»", [(Punct, "“"), (Arabic, "التوجه"), (Punct, "”"), (Punct, "«"), (Arabic, "المعادي"), (Punct, "»")]);
+    t!(numbers, "765 3.5 3,000 ٣٫٥ ١٬٠٠٠", [(Number, "765"), (Number, "3.5"), (Number, "3,000"), (Number, "٣٫٥"), (Number, "١٬٠٠٠")]);
+    t!(ranges_and_dates, "2011-2020 ١٤/٥/٢٠٢٤ 14.05.2024", [(Number, "2011-2020"), (Number, "١٤/٥/٢٠٢٤"), (Number, "14.05.2024")]);
+    t!(number_then_period, "عام 1993.", [(Arabic, "عام"), (Number, "1993"), (Punct, ".")]);
+    t!(dateline_dashes, "طهران – 12 – 10 (كونا)", [(Arabic, "طهران"), (Punct, "–"), (Number, "12"), (Punct, "–"), (Number, "10"), (Punct, "("), (Arabic, "كونا"), (Punct, ")")]);
+    t!(latin, "SIPRI F-16 G20 O'Brien", [(Latin, "SIPRI"), (Latin, "F-16"), (Latin, "G20"), (Latin, "O'Brien")]);
+    t!(url, "انظر https://example.com/a?b=1. ثم www.un.org،", [(Arabic, "انظر"), (Url, "https://example.com/a?b=1"), (Punct, "."), (Arabic, "ثم"), (Url, "www.un.org"), (Punct, "،")]);
+    t!(hashtag_mention, "#غزة @UN_News #Gaza2024", [(Hashtag, "#غزة"), (Mention, "@UN_News"), (Hashtag, "#Gaza2024")]);
+    t!(email, "info@example.org", [(Email, "info@example.org")]);
+    t!(percent, "٥٠٪ 50%", [(Number, "٥٠"), (Symbol, "٪"), (Number, "50"), (Symbol, "%")]);
+    t!(script_change, "ق1", [(Arabic, "ق"), (Number, "1")]);
+    t!(ellipsis, "قال...", [(Arabic, "قال"), (Punct, "...")]);
+
+    proptest! {
+        #[test]
+        fn never_panics_and_spans_are_ordered(s in "\\PC{0,80}") {
+            let mut last = 0;
+            for t in tokenize(&s) {
+                prop_assert!(t.span.start >= last && t.span.start < t.span.end && t.span.end <= s.len());
+                prop_assert!(s.is_char_boundary(t.span.start) && s.is_char_boundary(t.span.end));
+                // Whitespace never inside a token, except none.
+                prop_assert!(!s[t.span.clone()].chars().any(char::is_whitespace));
+                last = t.span.end;
+            }
+        }
+
+        #[test]
+        fn tokens_cover_all_non_space(s in "[\u{0600}-\u{06FF} a-z0-9.,:;!?«»“”#@/-]{0,60}") {
+            let covered: usize = tokenize(&s).map(|t| t.span.len()).sum();
+            let non_space: usize = s.chars().filter(|c| !c.is_whitespace() && !c.is_control() && *c != '\u{061C}').map(char::len_utf8).sum();
+            prop_assert_eq!(covered, non_space);
+        }
+    }
+}

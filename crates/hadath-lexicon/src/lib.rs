@@ -1,1 +1,229 @@
+//! hadath's linguistic data: the readable files under `data/`, embedded in the binary at build time and
+//! parsed once into a [`Lexicon`].
+//!
+//! ```
+//! let lex = hadath_lexicon::Lexicon::embedded().unwrap();
+//! assert!(lex.agencies.iter().any(|a| a.name == "Reuters"));
+//! ```
+#![deny(missing_docs)]
 
+use hadath_text::clitics::{SegLexicon, Segmenter};
+use hadath_text::normalize::match_key;
+
+/// The embedded data files, by path relative to the repository root.
+pub const FILES: &[(&str, &str)] = &[
+    ("data/structure/agencies.tsv", include_str!("../../../data/structure/agencies.tsv")),
+    ("data/structure/attribution.tsv", include_str!("../../../data/structure/attribution.tsv")),
+    ("data/structure/outlet-types.tsv", include_str!("../../../data/structure/outlet-types.tsv")),
+    ("data/lexicon/seg-stems.tsv", include_str!("../../../data/lexicon/seg-stems.tsv")),
+];
+
+fn file(path: &str) -> &'static str {
+    FILES.iter().find(|(p, _)| *p == path).map(|(_, s)| *s).unwrap_or("")
+}
+
+/// A data file that does not parse.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct Error {
+    /// The data file.
+    pub file: String,
+    /// 1-based line number (0 when the whole file is at fault).
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A news agency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agency {
+    /// Surface forms as written in the data file.
+    pub forms: Vec<String>,
+    /// Match keys of `forms` (see [`hadath_text::normalize::match_key`]).
+    pub keys: Vec<String>,
+    /// Canonical name ("Reuters").
+    pub name: String,
+    /// ISO 3166 alpha-3 country of the agency.
+    pub country: String,
+}
+
+/// Which attribution field a cue opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AttributionField {
+    /// The outlet the text comes from.
+    Source,
+    /// The translator.
+    Translator,
+    /// A news agency credit.
+    Agency,
+    /// The author.
+    Author,
+    /// The editor.
+    Editor,
+}
+
+impl AttributionField {
+    fn parse(s: &str) -> Option<AttributionField> {
+        Some(match s {
+            "source" => AttributionField::Source,
+            "translator" => AttributionField::Translator,
+            "agency" => AttributionField::Agency,
+            "author" => AttributionField::Author,
+            "editor" => AttributionField::Editor,
+            _ => return None,
+        })
+    }
+
+    /// The field's name in the output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttributionField::Source => "source",
+            AttributionField::Translator => "translator",
+            AttributionField::Agency => "agency",
+            AttributionField::Author => "author",
+            AttributionField::Editor => "editor",
+        }
+    }
+}
+
+/// A cue that opens an attribution line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributionCue {
+    /// The cue as written.
+    pub cue: String,
+    /// Its match key.
+    pub key: String,
+    /// The field it fills.
+    pub field: AttributionField,
+    /// Whether a colon must follow the cue.
+    pub colon_required: bool,
+}
+
+/// All of hadath's loaded data. Immutable, `Send + Sync`; build once and share.
+pub struct Lexicon {
+    /// News agencies.
+    pub agencies: Vec<Agency>,
+    /// Attribution cues, longest key first.
+    pub attribution_cues: Vec<AttributionCue>,
+    /// Match keys of generic outlet-type words (موقع، صحيفة …), longest first.
+    pub outlet_types: Vec<String>,
+    /// The clitic segmenter with its lexicon.
+    pub segmenter: Segmenter,
+}
+
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("agencies", &self.agencies.len())
+            .field("attribution_cues", &self.attribution_cues.len())
+            .field("outlet_types", &self.outlet_types.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Non-comment, non-blank lines of a data file with their 1-based numbers.
+pub fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+}
+
+fn err(file: &str, line: usize, message: impl Into<String>) -> Error {
+    Error { file: file.to_string(), line, message: message.into() }
+}
+
+/// Parses `data/structure/agencies.tsv`.
+pub fn parse_agencies(path: &str, text: &str) -> Result<Vec<Agency>, Error> {
+    let mut out = Vec::new();
+    for (n, line) in data_lines(text) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != 3 {
+            return Err(err(path, n, format!("expected 3 tab-separated columns, found {}", cols.len())));
+        }
+        let forms: Vec<String> = cols[0].split('|').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        if forms.is_empty() {
+            return Err(err(path, n, "no surface form"));
+        }
+        let country = cols[2].trim();
+        if country.len() != 3 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(err(path, n, format!("country {country:?} is not an ISO alpha-3 code")));
+        }
+        let keys = forms.iter().map(|f| match_key(f)).collect();
+        out.push(Agency { forms, keys, name: cols[1].trim().to_string(), country: country.to_string() });
+    }
+    Ok(out)
+}
+
+/// Parses `data/structure/attribution.tsv`.
+pub fn parse_attribution_cues(path: &str, text: &str) -> Result<Vec<AttributionCue>, Error> {
+    let mut out = Vec::new();
+    for (n, line) in data_lines(text) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != 3 {
+            return Err(err(path, n, format!("expected 3 tab-separated columns, found {}", cols.len())));
+        }
+        let field = AttributionField::parse(cols[1].trim())
+            .ok_or_else(|| err(path, n, format!("unknown field {:?}", cols[1])))?;
+        let colon_required = match cols[2].trim() {
+            "required" => true,
+            "optional" => false,
+            other => return Err(err(path, n, format!("colon must be required or optional, not {other:?}"))),
+        };
+        let cue = cols[0].trim().to_string();
+        out.push(AttributionCue { key: match_key(&cue), cue, field, colon_required });
+    }
+    out.sort_by_key(|c| std::cmp::Reverse(c.key.len()));
+    Ok(out)
+}
+
+/// Parses a one-entry-per-line word list into match keys, longest first.
+pub fn parse_word_list(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = data_lines(text).map(|(_, l)| match_key(l.trim())).collect();
+    out.sort_by_key(|k| std::cmp::Reverse(k.len()));
+    out
+}
+
+impl Lexicon {
+    /// Loads the data embedded in the binary.
+    pub fn embedded() -> Result<Lexicon, Error> {
+        let agencies = parse_agencies("data/structure/agencies.tsv", file("data/structure/agencies.tsv"))?;
+        let attribution_cues =
+            parse_attribution_cues("data/structure/attribution.tsv", file("data/structure/attribution.tsv"))?;
+        let outlet_types = parse_word_list(file("data/structure/outlet-types.tsv"));
+        let seg = SegLexicon::from_tsv(file("data/lexicon/seg-stems.tsv"))
+            .map_err(|e| err("data/lexicon/seg-stems.tsv", 0, e.to_string()))?;
+        Ok(Lexicon { agencies, attribution_cues, outlet_types, segmenter: Segmenter::new(seg) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_data_parses() {
+        let lex = Lexicon::embedded().unwrap();
+        assert!(lex.agencies.len() >= 30);
+        assert!(lex.attribution_cues.iter().any(|c| c.field == AttributionField::Translator));
+        // Longest cue first, so "ترجمة وتحرير" wins over "ترجمة".
+        let pos = |k: &str| lex.attribution_cues.iter().position(|c| c.cue == k).unwrap();
+        assert!(pos("ترجمة وتحرير") < pos("ترجمة"));
+    }
+
+    #[test]
+    fn bad_lines_name_file_and_line() {
+        let e = parse_agencies("x.tsv", "# c\nرويترز\tReuters\n").unwrap_err();
+        assert_eq!(e.to_string(), "x.tsv:2: expected 3 tab-separated columns, found 2");
+        let e = parse_agencies("x.tsv", "رويترز\tReuters\tgb\n").unwrap_err();
+        assert!(e.to_string().contains("ISO alpha-3"));
+        let e = parse_attribution_cues("y.tsv", "المصدر\tsauce\trequired\n").unwrap_err();
+        assert!(e.to_string().contains("unknown field"));
+    }
+
+    #[test]
+    fn lexicon_is_send_and_sync() {
+        fn is<T: Send + Sync>() {}
+        is::<Lexicon>();
+    }
+}

@@ -1,0 +1,202 @@
+//! The [`Engine`]: built once from the embedded data, `Send + Sync`, turns an [`Input`] into a
+//! [`Document`]. Stages work on byte ranges of the original text; this is the one place they become code
+//! point offsets.
+
+use std::ops::Range;
+
+use sha2::{Digest, Sha256};
+
+use hadath_lexicon::{AttributionField, Lexicon};
+use hadath_text::normalize::MatchForm;
+use hadath_text::sentences::sentences;
+use hadath_text::span::CharIndex;
+use hadath_text::tokens::{tokenize, TokenKind};
+
+use crate::input::Input;
+use crate::model::{Attribution, AttributionLine, Dateline, Document, Sentence, Span, SCHEMA_VERSION};
+use crate::structure::analyse;
+
+/// Engine construction failed (a data file did not parse).
+#[derive(Debug, thiserror::Error)]
+#[error("loading hadath's data: {0}")]
+pub struct EngineError(#[from] hadath_lexicon::Error);
+
+/// Options for [`Engine::extract`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExtractOptions {
+    /// Include the original text in the document.
+    pub include_text: bool,
+}
+
+/// The extraction engine.
+#[derive(Debug)]
+pub struct Engine {
+    lex: Lexicon,
+}
+
+/// Content hash: first 128 bits of SHA-256 of the match form with whitespace runs collapsed, as hex.
+pub fn content_hash(match_form: &str) -> String {
+    let mut h = Sha256::new();
+    let mut first = true;
+    for w in match_form.split_whitespace() {
+        if !first {
+            h.update(b" ");
+        }
+        h.update(w.as_bytes());
+        first = false;
+    }
+    let digest = h.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Engine {
+    /// Builds the engine from the data embedded in the binary.
+    pub fn new() -> Result<Engine, EngineError> {
+        Ok(Engine { lex: Lexicon::embedded()? })
+    }
+
+    /// The loaded data.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lex
+    }
+
+    /// Analyses one article.
+    pub fn extract(&self, input: &Input, opts: ExtractOptions) -> Document {
+        let text = input.text.as_str();
+        let idx = CharIndex::new(text);
+        let span = |r: &Range<usize>| Span { start: idx.char_offset(r.start), end: idx.char_offset(r.end) };
+        let mf = MatchForm::new(text);
+        let hash = content_hash(mf.text());
+
+        let structure = analyse(text, &self.lex, input.title.is_none());
+        let title = input.title.clone().or_else(|| structure.title.as_ref().map(|r| text[r.clone()].to_string()));
+        let title_span = structure.title.as_ref().map(&span);
+
+        let mut attribution = Attribution::default();
+        for c in &structure.credits {
+            let value = match (c.field, c.agency_index) {
+                (AttributionField::Agency, Some(a)) => self.lex.agencies[a].name.clone(),
+                _ => text[c.value.clone()].to_string(),
+            };
+            let slot = match c.field {
+                AttributionField::Source => &mut attribution.source,
+                AttributionField::Translator => &mut attribution.translator,
+                AttributionField::Agency => &mut attribution.agency,
+                AttributionField::Author => &mut attribution.author,
+                AttributionField::Editor => &mut attribution.editor,
+            };
+            if slot.is_none() {
+                *slot = Some(text[c.value.clone()].to_string());
+            }
+            let s = span(&c.line);
+            attribution.lines.push(AttributionLine { field: c.field.as_str().to_string(), value, start: s.start, end: s.end });
+        }
+        let dateline = structure.dateline.as_ref().map(|d| {
+            let agency = d.agency_index.map(|a| &self.lex.agencies[a]);
+            let s = span(&d.span);
+            Dateline {
+                place: d.place.as_ref().map(|p| text[p.clone()].to_string()),
+                place_span: d.place.as_ref().map(&span),
+                agency: d.agency.as_ref().map(|a| text[a.clone()].to_string()),
+                agency_name: agency.map(|a| a.name.clone()),
+                agency_country: agency.map(|a| a.country.clone()),
+                day_month: d.day_month.map(|(dd, mm)| format!("{dd:02}-{mm:02}")),
+                start: s.start,
+                end: s.end,
+            }
+        });
+        if attribution.agency.is_none() {
+            attribution.agency = dateline.as_ref().and_then(|d| d.agency.clone());
+        }
+
+        let sentences = sentences(text).map(|r| {
+            let s = span(&r);
+            Sentence { start: s.start, end: s.end }
+        });
+
+        Document {
+            schema: SCHEMA_VERSION,
+            id: input.id.clone().unwrap_or_else(|| hash.clone()),
+            hash,
+            title,
+            title_span,
+            published: input.published.clone(),
+            url: input.url.clone(),
+            outlet: input.outlet.clone(),
+            home: input.home.clone(),
+            attribution,
+            dateline,
+            paragraphs: structure.paragraphs.iter().map(&span).collect(),
+            sentences: sentences.collect(),
+            entities: Vec::new(),
+            times: Vec::new(),
+            events: Vec::new(),
+            text: opts.include_text.then(|| input.text.clone()),
+            warnings: input.warnings.clone(),
+        }
+    }
+
+    /// Writes one line of text clitic-segmented, Farasa style: tokens separated by single spaces, clitic
+    /// boundaries inside a word marked with `+` ("و+ب+التالي"). Returns the number of words written.
+    pub fn segment_line(&self, line: &str, out: &mut String, scratch: &mut Vec<usize>) -> usize {
+        let mut n = 0;
+        for tok in tokenize(line) {
+            if n > 0 {
+                out.push(' ');
+            }
+            n += 1;
+            let w = &line[tok.span];
+            if tok.kind != TokenKind::Arabic {
+                out.push_str(w);
+                continue;
+            }
+            self.lex.segmenter.split_points(w, scratch);
+            let mut last = 0;
+            for &b in scratch.iter() {
+                if b > last && b < w.len() && w.is_char_boundary(b) {
+                    out.push_str(&w[last..b]);
+                    out.push('+');
+                    last = b;
+                }
+            }
+            out.push_str(&w[last..]);
+        }
+        n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_is_send_and_sync() {
+        fn is<T: Send + Sync>() {}
+        is::<Engine>();
+    }
+
+    #[test]
+    fn hash_ignores_diacritics_and_spacing() {
+        let a = MatchForm::new("وزيرُ  الخارجيّة\nالإسرائيلي");
+        let b = MatchForm::new("وزير الخارجية الاسرائيلي");
+        assert_eq!(content_hash(a.text()), content_hash(b.text()));
+        assert_ne!(content_hash(a.text()), content_hash(MatchForm::new("وزير الخارجية").text()));
+        assert_eq!(content_hash("").len(), 32);
+    }
+
+    #[test]
+    fn spans_are_code_points() {
+        let e = Engine::new().unwrap();
+        let text = "بغداد - (رويترز) - قال مسؤول.\nالمصدر: موقع الجزيرة";
+        let d = e.extract(&Input { text: text.into(), ..Default::default() }, ExtractOptions::default());
+        let chars: Vec<char> = text.chars().collect();
+        let slice = |s: usize, e: usize| chars[s..e].iter().collect::<String>();
+        let dl = d.dateline.unwrap();
+        assert_eq!(slice(dl.start, dl.end), "بغداد - (رويترز) -");
+        assert_eq!(d.attribution.agency.as_deref(), Some("رويترز"));
+        assert_eq!(d.attribution.source.as_deref(), Some("الجزيرة"));
+        let s0 = d.sentences[0];
+        assert_eq!(slice(s0.start, s0.end), "بغداد - (رويترز) - قال مسؤول.");
+        assert_eq!(d.id, d.hash);
+    }
+}

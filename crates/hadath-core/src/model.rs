@@ -1,0 +1,220 @@
+//! The document model: one set of serde types for the CLI's JSON, the API, the store and the exports.
+//!
+//! All `start`/`end` pairs are Unicode code point offsets into the original text (`text[start:end]` in
+//! Python is the span). Inside hadath, stages work on byte ranges; the [`crate::Engine`] converts once.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of this schema, written into every document as `"schema"`.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A span of the original text, in code points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Span {
+    /// Start (inclusive).
+    pub start: usize,
+    /// End (exclusive).
+    pub end: usize,
+}
+
+/// One analysed article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Schema version ([`SCHEMA_VERSION`]).
+    pub schema: u32,
+    /// The input record's id, else the content hash.
+    pub id: String,
+    /// Content hash of the normalised text (first 128 bits of SHA-256 of the match form with whitespace
+    /// collapsed, hex). Equal for texts that differ only in diacritics, letter variants or spacing.
+    pub hash: String,
+    /// Title: the `title` field of the input record, else the first non-empty line of the text.
+    pub title: Option<String>,
+    /// Span of the title in the text, when the title comes from the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_span: Option<Span>,
+    /// Publication date (YYYY-MM-DD) as given by the input or `--published`.
+    pub published: Option<String>,
+    /// The article's URL, if the input gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The outlet (newspaper, site), if the input gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
+    /// The outlet's home country (ISO alpha-3), if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home: Option<String>,
+    /// Who the text comes from.
+    pub attribution: Attribution,
+    /// The dateline at the start of the article ("بغداد - (رويترز) -"), if there is one.
+    pub dateline: Option<Dateline>,
+    /// Paragraph spans.
+    pub paragraphs: Vec<Span>,
+    /// Sentence spans.
+    pub sentences: Vec<Sentence>,
+    /// Named entities (filled by the entity stage).
+    pub entities: Vec<Entity>,
+    /// Time expressions (filled by the time stage).
+    pub times: Vec<TimeExpr>,
+    /// Coded events (filled by the event stage).
+    pub events: Vec<Event>,
+    /// The original text, when asked for (`--text`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Problems met while reading this input that did not stop the analysis (lossy decoding, detected
+    /// legacy encoding, HTML stripped …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// Credit lines: who wrote, translated or distributed the text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribution {
+    /// The outlet the text is taken from ("المصدر: موقع المونيتور" → "المونيتور").
+    pub source: Option<String>,
+    /// The translator ("ترجمة: أوغاريت بوست").
+    pub translator: Option<String>,
+    /// The news agency, from the dateline or a credit line, as written ("رويترز").
+    pub agency: Option<String>,
+    /// The author ("بقلم: …").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// The editor ("المحرر: …").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub editor: Option<String>,
+    /// The lines these fields come from, as evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<AttributionLine>,
+}
+
+/// One credit line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributionLine {
+    /// Which field it fills: source, translator, agency, author, editor.
+    pub field: String,
+    /// The value as reported.
+    pub value: String,
+    /// Span of the whole line.
+    pub start: usize,
+    /// End of the whole line.
+    pub end: usize,
+}
+
+/// A dateline: place and agency at the head of the article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dateline {
+    /// The place as written ("بغداد").
+    pub place: Option<String>,
+    /// Span of the place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_span: Option<Span>,
+    /// The agency as written ("رويترز", "أ ف ب").
+    pub agency: Option<String>,
+    /// The agency's canonical name ("Reuters"), when it is a known agency.
+    pub agency_name: Option<String>,
+    /// The agency's country (ISO alpha-3), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency_country: Option<String>,
+    /// The day and month written in the dateline ("طهران – 12 – 10" → "12-10", day first), unresolved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_month: Option<String>,
+    /// Span of the whole dateline.
+    pub start: usize,
+    /// End of the whole dateline.
+    pub end: usize,
+}
+
+/// A sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sentence {
+    /// Start.
+    pub start: usize,
+    /// End.
+    pub end: usize,
+}
+
+/// A named entity with all its mentions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    /// The longest mention as written.
+    pub text: String,
+    /// Start of that mention.
+    pub start: usize,
+    /// End of that mention.
+    pub end: usize,
+    /// PER, ORG, LOC, GPE or MISC.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Canonical (English) name, when linked.
+    pub canonical: Option<String>,
+    /// ISO alpha-3 country the entity belongs to or stands for.
+    pub country: Option<String>,
+    /// CAMEO agent code (GOV, MIL, …).
+    pub agent: Option<String>,
+    /// All mentions.
+    #[serde(default)]
+    pub mentions: Vec<Span>,
+}
+
+/// A time expression.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeExpr {
+    /// As written.
+    pub text: String,
+    /// Start.
+    pub start: usize,
+    /// End.
+    pub end: usize,
+    /// ISO 8601 value at the known granularity, or null when unresolved.
+    pub value: Option<String>,
+}
+
+/// One side of an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventActor {
+    /// CAMEO country code.
+    pub country: Option<String>,
+    /// CAMEO agent code.
+    pub agent: Option<String>,
+    /// Index into `entities`.
+    pub entity: Option<usize>,
+}
+
+/// Where an event happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventLocation {
+    /// Place name as written.
+    pub name: String,
+    /// Its country.
+    pub country: Option<String>,
+}
+
+/// A coded event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// CAMEO event code ("042").
+    pub code: String,
+    /// CAMEO root code ("04").
+    pub root: String,
+    /// Quad class 1–4.
+    pub quad_class: u8,
+    /// Goldstein score.
+    pub goldstein: f32,
+    /// PLOVER event type.
+    pub plover: Option<String>,
+    /// Who acted.
+    pub source: EventActor,
+    /// Who was acted upon.
+    pub target: EventActor,
+    /// When (ISO 8601), if known.
+    pub date: Option<String>,
+    /// Where, if known.
+    pub location: Option<EventLocation>,
+    /// asserted, negated, future, reported or hypothetical.
+    pub modality: String,
+    /// 0.0–1.0.
+    pub confidence: f32,
+    /// Index into `sentences`.
+    pub sentence: usize,
+    /// The trigger's span.
+    pub trigger: Span,
+}

@@ -249,46 +249,88 @@ pub struct MatchForm {
 
 impl MatchForm {
     /// Normalises `original` into its match form.
+    ///
+    /// One pass over the bytes: runs of unchanged characters are copied as slices; the Arabic block
+    /// (U+0600–U+06FF) goes through a table built from [`fold_char`], so the table and the rules cannot drift.
     pub fn new(original: &str) -> MatchForm {
+        let table = arabic_table();
+        let bytes = original.as_bytes();
         let mut text = String::with_capacity(original.len());
         let mut anchors: Vec<Anchor> = Vec::new();
-        // Is the current run byte-for-byte aligned with an anchor already pushed (or the implicit origin)?
+        // Is the current run byte-for-byte aligned with the last anchor (or the implicit origin)?
         let mut aligned = true;
-        let bytes = original.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b < 0x80 {
-                // ASCII fast path: same length, maybe lower-cased.
+        // Start of the pending run of unchanged bytes, copied lazily.
+        let mut run = 0usize;
+        let mut i = 0usize;
+        macro_rules! flush {
+            () => {
+                if run < i {
+                    text.push_str(&original[run..i]);
+                }
+            };
+        }
+        macro_rules! realign {
+            () => {
                 if !aligned {
                     anchors.push(Anchor { matched: text.len() as u32, original: i as u32, changed: None });
                     aligned = true;
                 }
-                text.push(b.to_ascii_lowercase() as char);
-                i += 1;
+            };
+        }
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if b.is_ascii_uppercase() {
+                    flush!();
+                    realign!();
+                    text.push(b.to_ascii_lowercase() as char);
+                    i += 1;
+                    run = i;
+                } else {
+                    if !aligned {
+                        flush!();
+                        realign!();
+                        run = i;
+                    }
+                    i += 1;
+                }
                 continue;
             }
-            let c = original[i..].chars().next().unwrap_or('\u{FFFD}');
-            let clen = c.len_utf8();
-            match fold_char(c) {
+            let (fold, clen) = if (0xD8..=0xDB).contains(&b) {
+                // The Arabic block: index the table straight from the two bytes.
+                (table[(((b & 0x03) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize], 2)
+            } else {
+                let (c, clen) = decode_at(bytes, i);
+                (fold_char(c), clen)
+            };
+            if fold == Fold::Keep && aligned {
+                i += clen;
+                continue;
+            }
+            match fold {
                 Fold::Keep => {
                     if !aligned {
-                        anchors.push(Anchor { matched: text.len() as u32, original: i as u32, changed: None });
-                        aligned = true;
+                        flush!();
+                        realign!();
+                        run = i;
                     }
-                    text.push(c);
+                    i += clen;
                 }
                 Fold::Drop => {
+                    flush!();
                     aligned = false;
+                    i += clen;
+                    run = i;
                 }
                 Fold::One(r) if r.len_utf8() == clen => {
-                    if !aligned {
-                        anchors.push(Anchor { matched: text.len() as u32, original: i as u32, changed: None });
-                        aligned = true;
-                    }
+                    flush!();
+                    realign!();
                     text.push(r);
+                    i += clen;
+                    run = i;
                 }
                 Fold::One(r) => {
+                    flush!();
                     anchors.push(Anchor {
                         matched: text.len() as u32,
                         original: i as u32,
@@ -296,8 +338,11 @@ impl MatchForm {
                     });
                     text.push(r);
                     aligned = false;
+                    i += clen;
+                    run = i;
                 }
                 Fold::Two(a, b2) => {
+                    flush!();
                     anchors.push(Anchor {
                         matched: text.len() as u32,
                         original: i as u32,
@@ -306,10 +351,12 @@ impl MatchForm {
                     text.push(a);
                     text.push(b2);
                     aligned = false;
+                    i += clen;
+                    run = i;
                 }
             }
-            i += clen;
         }
+        flush!();
         let map = OffsetMap { anchors, match_len: text.len() as u32, original_len: original.len() as u32 };
         MatchForm { text, map }
     }
@@ -328,6 +375,39 @@ impl MatchForm {
     pub fn to_original(&self, r: Range<usize>) -> Range<usize> {
         self.map.to_original(r)
     }
+}
+
+/// Folds of U+0600–U+06FF, computed once from [`fold_char`].
+fn arabic_table() -> &'static [Fold; 256] {
+    static TABLE: std::sync::OnceLock<[Fold; 256]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [Fold::Keep; 256];
+        for (k, slot) in t.iter_mut().enumerate() {
+            if let Some(c) = char::from_u32(0x0600 + k as u32) {
+                *slot = fold_char(c);
+            }
+        }
+        t
+    })
+}
+
+/// Decodes the char starting at byte `i` of valid UTF-8 `b` (a `str`'s bytes, `i` on a boundary).
+#[inline(always)]
+pub(crate) fn decode_at(b: &[u8], i: usize) -> (char, usize) {
+    let b0 = b[i] as u32;
+    let (cp, len) = if b0 < 0x80 {
+        (b0, 1)
+    } else if b0 < 0xE0 {
+        (((b0 & 0x1F) << 6) | (b[i + 1] as u32 & 0x3F), 2)
+    } else if b0 < 0xF0 {
+        (((b0 & 0x0F) << 12) | ((b[i + 1] as u32 & 0x3F) << 6) | (b[i + 2] as u32 & 0x3F), 3)
+    } else {
+        (
+            ((b0 & 0x07) << 18) | ((b[i + 1] as u32 & 0x3F) << 12) | ((b[i + 2] as u32 & 0x3F) << 6) | (b[i + 3] as u32 & 0x3F),
+            4,
+        )
+    };
+    (char::from_u32(cp).unwrap_or('\u{FFFD}'), len)
 }
 
 /// The match form of a short string, without an offset map (for keys of dictionaries).

@@ -14,7 +14,23 @@
 
 use std::ops::Range;
 
+use crate::normalize::decode_at;
 use crate::tokens::{is_arabic_letter, is_arabic_mark};
+
+/// Bytes that may belong to a sentence break (see the scan loop in `next`).
+static CANDIDATE: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'.' as usize] = true;
+    t[b'?' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[0x9F] = true;
+    t[0x9B] = true;
+    t[0x94] = true;
+    t[0xE2] = true;
+    t
+};
 
 #[inline]
 fn is_terminator(c: char) -> bool {
@@ -32,22 +48,32 @@ const LATIN_ABBREVIATIONS: &[&str] = &["mr", "mrs", "ms", "dr", "prof", "st", "j
 /// Is the `.` at byte `dot` an abbreviation's dot? True when the word before it is a single letter
 /// (Arabic or Latin, optionally with diacritics) or a listed Latin abbreviation.
 fn is_abbreviation_dot(text: &str, dot: usize) -> bool {
-    let before = &text[..dot];
-    let word_start = before
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !(c.is_alphabetic() || is_arabic_mark(c)))
-        .map(|(i, c)| i + c.len_utf8())
-        .unwrap_or(0);
-    let word = &before[word_start..];
-    let letters = word.chars().filter(|&c| !is_arabic_mark(c)).count();
-    if letters == 1 {
-        return true;
+    let is_letter = |c: char| is_arabic_letter(c) || (c.is_alphabetic() && !is_arabic_mark(c));
+    // Letters of the word before the dot, from the end, ignoring diacritics; at most 6 are needed.
+    let mut letters = [' '; 6];
+    let mut n = 0;
+    for c in text[..dot].chars().rev() {
+        if is_arabic_mark(c) {
+            continue;
+        }
+        if !is_letter(c) {
+            break;
+        }
+        if n == letters.len() {
+            return false;
+        }
+        letters[n] = c;
+        n += 1;
     }
-    if letters == 0 || word.chars().any(is_arabic_letter) {
-        return false;
+    match n {
+        0 => false,
+        1 => true,
+        _ if letters[..n].iter().any(|&c| is_arabic_letter(c)) => false,
+        _ => {
+            let word: String = letters[..n].iter().rev().collect();
+            LATIN_ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(&word))
+        }
     }
-    LATIN_ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(word))
 }
 
 /// Iterates over sentence spans (byte ranges, trimmed of surrounding whitespace) of `text`. Never panics.
@@ -74,42 +100,52 @@ impl Iterator for Sentences<'_> {
             let start = self.pos;
             let mut end = text.len();
             let mut next = text.len();
-            let mut it = text[start..].char_indices().map(|(i, c)| (i + start, c)).peekable();
-            while let Some((i, c)) = it.next() {
-                if c == '\n' || c == '\r' || c == '\u{2029}' || c == '\u{2028}' {
-                    end = i;
-                    next = i + c.len_utf8();
-                    break;
-                }
-                if !is_terminator(c) {
+            let bytes = text.as_bytes();
+            let mut i = start;
+            while i < bytes.len() {
+                // Skip, by table, every byte that cannot be part of a line break or a terminator: ASCII
+                // . ? ! \n \r, the second byte of ؟ ؛ ۔ (D8 9F, D8 9B, DB 94), the lead byte of … and the
+                // Unicode line/paragraph separators (E2 80 A6/A8/A9).
+                if !CANDIDATE[bytes[i] as usize] {
+                    i += 1;
                     continue;
                 }
-                if c == '.' && is_abbreviation_dot(text, i) {
+                if (0x80..0xC0).contains(&bytes[i]) {
+                    // A continuation byte: is it the end of ؟ ؛ or ۔ ?
+                    let is_term = i > start
+                        && matches!((bytes[i - 1], bytes[i]), (0xD8, 0x9F) | (0xD8, 0x9B) | (0xDB, 0x94));
+                    if !is_term {
+                        i += 1;
+                        continue;
+                    }
+                    i -= 1;
+                }
+                let (c, clen) = decode_at(bytes, i);
+                if c == '\n' || c == '\r' || c == '\u{2029}' || c == '\u{2028}' {
+                    end = i;
+                    next = i + clen;
+                    break;
+                }
+                if !is_terminator(c) || (c == '.' && is_abbreviation_dot(text, i)) {
+                    i += clen;
                     continue;
                 }
                 // Swallow the rest of the terminator run and any closers.
-                let mut e = i + c.len_utf8();
-                while let Some(&(j, d)) = it.peek() {
+                let mut e = i + clen;
+                while e < bytes.len() {
+                    let (d, dlen) = decode_at(bytes, e);
                     if is_terminator(d) || is_closer(d) {
-                        e = j + d.len_utf8();
-                        it.next();
+                        e += dlen;
                     } else {
                         break;
                     }
                 }
-                match it.peek() {
-                    None => {
-                        end = e;
-                        next = e;
-                        break;
-                    }
-                    Some(&(_, d)) if d.is_whitespace() => {
-                        end = e;
-                        next = e;
-                        break;
-                    }
-                    _ => continue,
+                if e >= bytes.len() || decode_at(bytes, e).0.is_whitespace() {
+                    end = e;
+                    next = e;
+                    break;
                 }
+                i = e;
             }
             self.pos = next;
             let slice = &text[start..end];

@@ -14,6 +14,8 @@
 
 use std::ops::Range;
 
+use crate::normalize::decode_at;
+
 /// The kind of a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenKind {
@@ -54,6 +56,20 @@ pub fn is_arabic_letter(c: char) -> bool {
         0x0620..=0x064A | 0x066E..=0x066F | 0x0671..=0x06D3 | 0x06D5 | 0x06EE..=0x06EF | 0x06FA..=0x06FC
         | 0x06FF | 0x0750..=0x077F | 0x08A0..=0x08C9 | 0xFB50..=0xFBB1 | 0xFBD3..=0xFD3D | 0xFD50..=0xFDC7
         | 0xFDF0..=0xFDFB | 0xFE80..=0xFEFC)
+}
+
+/// For U+0600–U+06FF: does the char belong inside an Arabic word? Computed once from the predicates.
+fn arabic_word_table() -> &'static [bool; 256] {
+    static TABLE: std::sync::OnceLock<[bool; 256]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [false; 256];
+        for (k, slot) in t.iter_mut().enumerate() {
+            if let Some(c) = char::from_u32(0x0600 + k as u32) {
+                *slot = is_arabic_letter(c) || is_arabic_mark(c);
+            }
+        }
+        t
+    })
 }
 
 /// Is `c` an Arabic combining mark, tatweel or a joiner that belongs inside an Arabic word?
@@ -107,7 +123,11 @@ pub struct Tokens<'a> {
 impl<'a> Tokens<'a> {
     #[inline]
     fn peek_at(&self, at: usize) -> Option<char> {
-        self.text.get(at..).and_then(|s| s.chars().next())
+        if at < self.text.len() && self.text.is_char_boundary(at) {
+            Some(decode_at(self.text.as_bytes(), at).0)
+        } else {
+            None
+        }
     }
 
     /// End of a run of chars satisfying `f`, starting at `at`.
@@ -122,9 +142,40 @@ impl<'a> Tokens<'a> {
                 }
                 break;
             }
-            match self.text[at..].chars().next() {
-                Some(c) if f(c) => at += c.len_utf8(),
-                _ => break,
+            let (c, len) = decode_at(bytes, at);
+            if f(c) {
+                at += len;
+            } else {
+                break;
+            }
+        }
+        at
+    }
+
+    /// End of a run of Arabic letters and marks: the hot loop of tokenisation, with the Arabic block
+    /// (two-byte sequences led by D8–DB) checked by table.
+    #[inline]
+    fn arabic_run(&self, mut at: usize) -> usize {
+        let table = arabic_word_table();
+        let bytes = self.text.as_bytes();
+        while at < bytes.len() {
+            let b = bytes[at];
+            if (0xD8..=0xDB).contains(&b) {
+                let k = (((b & 0x03) as usize) << 6) | (bytes[at + 1] & 0x3F) as usize;
+                if table[k] {
+                    at += 2;
+                    continue;
+                }
+                break;
+            }
+            if b < 0x80 {
+                break;
+            }
+            let (c, len) = decode_at(bytes, at);
+            if is_arabic_letter(c) || is_arabic_mark(c) {
+                at += len;
+            } else {
+                break;
             }
         }
         at
@@ -169,16 +220,44 @@ impl Iterator for Tokens<'_> {
 
     fn next(&mut self) -> Option<Token> {
         let text = self.text;
-        // Skip whitespace and control characters.
-        let start = self.run(self.pos, |c| c.is_whitespace() || c.is_control() || matches!(c, '\u{FEFF}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'));
+        let bytes = text.as_bytes();
+        let table = arabic_word_table();
+        // Skip whitespace, control and invisible format characters.
+        let mut start = self.pos;
+        let mut arabic_start = false;
+        while start < bytes.len() {
+            let b = bytes[start];
+            if b <= b' ' || b == 0x7F {
+                start += 1;
+                continue;
+            }
+            if b < 0x80 {
+                break;
+            }
+            if (0xD8..=0xDB).contains(&b) && table[(((b & 0x03) as usize) << 6) | (bytes[start + 1] & 0x3F) as usize] {
+                arabic_start = true;
+                break;
+            }
+            let (c, len) = decode_at(bytes, start);
+            if c.is_whitespace() || c.is_control() || is_invisible(c) {
+                start += len;
+            } else {
+                break;
+            }
+        }
         if start >= text.len() {
             self.pos = text.len();
             return None;
         }
-        let c = text[start..].chars().next()?;
+        if arabic_start {
+            let end = self.arabic_run(start);
+            self.pos = end;
+            return Some(Token { kind: TokenKind::Arabic, span: start..end });
+        }
+        let c = decode_at(bytes, start).0;
         let rest = &text[start..];
         let (kind, end) = if is_arabic_letter(c) || (is_arabic_mark(c) && c != '\u{200C}' && c != '\u{200D}') {
-            (TokenKind::Arabic, self.run(start, |c| is_arabic_letter(c) || is_arabic_mark(c)))
+            (TokenKind::Arabic, self.arabic_run(start))
         } else if is_digit(c) {
             (TokenKind::Number, self.number_end(start))
         } else if starts_with_ignore_ascii_case(rest, "http://")
@@ -186,6 +265,10 @@ impl Iterator for Tokens<'_> {
             || starts_with_ignore_ascii_case(rest, "www.")
         {
             (TokenKind::Url, self.url_end(start))
+        } else if is_punct(c) {
+            // Runs of the same dot (ellipsis "...") stay one token.
+            let end = if c == '.' { self.run(start, |x| x == '.') } else { start + c.len_utf8() };
+            (TokenKind::Punct, end)
         } else if is_latin_word_char(c) {
             let mut end = self.run(start, |c| is_latin_word_char(c) || c.is_ascii_digit());
             // Internal hyphens, apostrophes and dots (F-16, O'Brien, e.g.) followed by a letter or digit.
@@ -209,16 +292,18 @@ impl Iterator for Tokens<'_> {
         {
             let end = self.run(start + 1, |c| is_arabic_letter(c) || is_arabic_mark(c) || c.is_alphanumeric() || c == '_');
             (if c == '#' { TokenKind::Hashtag } else { TokenKind::Mention }, end)
-        } else if is_punct(c) {
-            // Runs of the same dot (ellipsis "...") stay one token.
-            let end = if c == '.' { self.run(start, |x| x == '.') } else { start + c.len_utf8() };
-            (TokenKind::Punct, end)
         } else {
             (TokenKind::Symbol, start + c.len_utf8())
         };
         self.pos = end;
         Some(Token { kind, span: start..end })
     }
+}
+
+/// Format characters that are not part of any token: BOM, direction marks and embeddings.
+#[inline]
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{FEFF}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn starts_with_ignore_ascii_case(s: &str, prefix: &str) -> bool {

@@ -118,15 +118,18 @@ pub fn analyse(text: &str, lex: &Lexicon, title_from_text: bool) -> Structure {
     }
     let title = if title_from_text { all_lines.iter().find(|l| !l.is_empty()).cloned() } else { None };
 
-    // Dateline: at the head of the first body paragraph (after the title), or of the title line itself.
-    let mut dateline = None;
-    let body_start = if title.is_some() { 1 } else { 0 };
-    for p in paragraphs.iter().skip(body_start).take(1).chain(paragraphs.iter().take(body_start)) {
-        if let Some(d) = find_dateline(text, p.clone(), lex) {
-            dateline = Some(d);
-            break;
-        }
-    }
+    // Dateline: at the head of the first line after the title, or of the first line itself (a text whose
+    // first line is the dateline has no separate title line).
+    let mut non_empty = all_lines.iter().filter(|l| !l.is_empty());
+    let first = non_empty.next().cloned();
+    let second = non_empty.next().cloned();
+    let candidates = if title.is_some() { [second, first] } else { [first, None] };
+    let dateline = candidates.into_iter().flatten().find_map(|l| find_dateline(text, l, lex));
+    // A first line that opens with a dateline is the lead paragraph, not a title.
+    let title = match (&title, &dateline) {
+        (Some(t), Some(d)) if d.span.start == t.start => None,
+        _ => title,
+    };
 
     // Credit lines: the last paragraphs (at most 4) that open with a cue; also single lines inside the last
     // paragraph when paragraphs are blocks.

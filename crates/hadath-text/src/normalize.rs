@@ -254,6 +254,7 @@ impl MatchForm {
     /// (U+0600–U+06FF) goes through a table built from [`fold_char`], so the table and the rules cannot drift.
     pub fn new(original: &str) -> MatchForm {
         let table = arabic_table();
+        let keep = arabic_keep_table();
         let bytes = original.as_bytes();
         let mut text = String::with_capacity(original.len());
         let mut anchors: Vec<Anchor> = Vec::new();
@@ -278,6 +279,25 @@ impl MatchForm {
             };
         }
         while i < bytes.len() {
+            // Hot loop: while aligned, step over characters the match form keeps as they are.
+            if aligned {
+                while i < bytes.len() {
+                    let b = bytes[i];
+                    if b < 0x80 {
+                        if b.is_ascii_uppercase() {
+                            break;
+                        }
+                        i += 1;
+                    } else if (0xD8..=0xDB).contains(&b) && keep[(((b & 0x03) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize] {
+                        i += 2;
+                    } else {
+                        break;
+                    }
+                }
+                if i >= bytes.len() {
+                    break;
+                }
+            }
             let b = bytes[i];
             if b < 0x80 {
                 if b.is_ascii_uppercase() {
@@ -389,6 +409,12 @@ fn arabic_table() -> &'static [Fold; 256] {
         }
         t
     })
+}
+
+/// For U+0600–U+06FF: is the fold `Keep`?
+fn arabic_keep_table() -> &'static [bool; 256] {
+    static TABLE: std::sync::OnceLock<[bool; 256]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| arabic_table().map(|f| f == Fold::Keep))
 }
 
 /// Decodes the char starting at byte `i` of valid UTF-8 `b` (a `str`'s bytes, `i` on a boundary).

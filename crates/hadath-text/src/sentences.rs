@@ -106,9 +106,9 @@ impl Iterator for Sentences<'_> {
                 // Skip, by table, every byte that cannot be part of a line break or a terminator: ASCII
                 // . ? ! \n \r, the second byte of ؟ ؛ ۔ (D8 9F, D8 9B, DB 94), the lead byte of … and the
                 // Unicode line/paragraph separators (E2 80 A6/A8/A9).
-                if !CANDIDATE[bytes[i] as usize] {
-                    i += 1;
-                    continue;
+                match bytes[i..].iter().position(|&b| CANDIDATE[b as usize]) {
+                    Some(k) => i += k,
+                    None => break,
                 }
                 if (0x80..0xC0).contains(&bytes[i]) {
                     // A continuation byte: is it the end of ؟ ؛ or ۔ ?

@@ -32,8 +32,10 @@ pub struct BenchArgs {
 
 fn collect_files(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     if p.is_dir() {
-        let mut entries: Vec<PathBuf> =
-            std::fs::read_dir(p).with_context(|| p.display().to_string())?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(p)
+            .with_context(|| p.display().to_string())?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
         entries.sort();
         for e in entries {
             collect_files(&e, out)?;
@@ -83,7 +85,8 @@ fn load(paths: &[PathBuf]) -> Result<Vec<Vec<u8>>> {
                 for i in 0..zip.len() {
                     let mut entry = zip.by_index(i)?;
                     let mut s = String::new();
-                    std::io::Read::read_to_string(&mut entry, &mut s).with_context(|| format!("{}: {}", f.display(), entry.name()))?;
+                    std::io::Read::read_to_string(&mut entry, &mut s)
+                        .with_context(|| format!("{}: {}", f.display(), entry.name()))?;
                     articles_from_json(&s, &mut out);
                 }
             }
@@ -189,7 +192,10 @@ pub fn run(a: BenchArgs) -> Result<()> {
     let paths = if a.paths.is_empty() {
         let default = PathBuf::from("../shared/data/news/saudinewsnet");
         if !default.exists() {
-            bail!("no corpus given and {} does not exist: pass .zip/.json/.jsonl/.txt files or folders", default.display());
+            bail!(
+                "no corpus given and {} does not exist: pass .zip/.json/.jsonl/.txt files or folders",
+                default.display()
+            );
         }
         vec![default]
     } else {

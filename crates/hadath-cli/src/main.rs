@@ -104,8 +104,9 @@ struct SegmentArgs {
 }
 
 fn parse_encoding(s: &str) -> Result<EncodingChoice, String> {
-    EncodingChoice::parse(s)
-        .ok_or_else(|| format!("unknown encoding {s:?}: use auto, utf-8, utf-16le, utf-16be, windows-1256 or iso-8859-6"))
+    EncodingChoice::parse(s).ok_or_else(|| {
+        format!("unknown encoding {s:?}: use auto, utf-8, utf-16le, utf-16be, windows-1256 or iso-8859-6")
+    })
 }
 
 fn main() -> ExitCode {
@@ -252,7 +253,9 @@ fn extract(a: ExtractArgs) -> Result<i32> {
                         continue;
                     }
                 };
-                if format == InputFormat::Html || (format == InputFormat::Auto || format == InputFormat::Text) && looks_like_html(&text) {
+                if format == InputFormat::Html
+                    || (format == InputFormat::Auto || format == InputFormat::Text) && looks_like_html(&text)
+                {
                     if format != InputFormat::Html {
                         warnings.push(format!("{}: input looks like HTML; its readable text was extracted (offsets refer to that text; use --text to get it)", display(path)));
                     }
@@ -322,10 +325,12 @@ fn extract_jsonl<W: Write>(
                 .map(|(n, bytes)| {
                     let r = decode(&bytes, a.read.encoding, a.read.lossy)
                         .map_err(|e| e.to_string())
-                        .and_then(|d| parse_record(d.text.trim_end_matches('\r')).map_err(|e| e.to_string()).map(|mut i| {
-                            i.warnings = d.warnings;
-                            i
-                        }))
+                        .and_then(|d| {
+                            parse_record(d.text.trim_end_matches('\r')).map_err(|e| e.to_string()).map(|mut i| {
+                                i.warnings = d.warnings;
+                                i
+                            })
+                        })
                         .map(|i| engine.extract(&fill(i), opts));
                     (n, r)
                 })

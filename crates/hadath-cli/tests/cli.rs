@@ -119,7 +119,10 @@ fn jsonl_in_and_out_with_a_bad_line() {
 
 #[test]
 fn jsonl_from_stdin_with_input_format() {
-    let o = run(&["extract", "--input-format", "jsonl", "--format", "json", "-"], Some("{\"text\": \"قال الوزير.\"}\n".as_bytes()));
+    let o = run(
+        &["extract", "--input-format", "jsonl", "--format", "json", "-"],
+        Some("{\"text\": \"قال الوزير.\"}\n".as_bytes()),
+    );
     let v = stdout_json(&o);
     assert_eq!(v.as_array().unwrap().len(), 1, "JSONL input gives an array in json format");
 }
@@ -140,11 +143,42 @@ fn legacy_encodings() {
 /// windows-1256 encoding of Arabic letters, by table (tests must not need encoding_rs as a dependency).
 fn encoding_rs_encode_1256(s: &str) -> (Vec<u8>, (), ()) {
     const LETTERS: &[(char, u8)] = &[
-        ('ء', 0xC1), ('آ', 0xC2), ('أ', 0xC3), ('ؤ', 0xC4), ('إ', 0xC5), ('ئ', 0xC6), ('ا', 0xC7), ('ب', 0xC8),
-        ('ة', 0xC9), ('ت', 0xCA), ('ث', 0xCB), ('ج', 0xCC), ('ح', 0xCD), ('خ', 0xCE), ('د', 0xCF), ('ذ', 0xD0),
-        ('ر', 0xD1), ('ز', 0xD2), ('س', 0xD3), ('ش', 0xD4), ('ص', 0xD5), ('ض', 0xD6), ('ط', 0xD8), ('ظ', 0xD9),
-        ('ع', 0xDA), ('غ', 0xDB), ('ف', 0xDD), ('ق', 0xDE), ('ك', 0xDF), ('ل', 0xE1), ('م', 0xE3), ('ن', 0xE4),
-        ('ه', 0xE5), ('و', 0xE6), ('ى', 0xEC), ('ي', 0xED),
+        ('ء', 0xC1),
+        ('آ', 0xC2),
+        ('أ', 0xC3),
+        ('ؤ', 0xC4),
+        ('إ', 0xC5),
+        ('ئ', 0xC6),
+        ('ا', 0xC7),
+        ('ب', 0xC8),
+        ('ة', 0xC9),
+        ('ت', 0xCA),
+        ('ث', 0xCB),
+        ('ج', 0xCC),
+        ('ح', 0xCD),
+        ('خ', 0xCE),
+        ('د', 0xCF),
+        ('ذ', 0xD0),
+        ('ر', 0xD1),
+        ('ز', 0xD2),
+        ('س', 0xD3),
+        ('ش', 0xD4),
+        ('ص', 0xD5),
+        ('ض', 0xD6),
+        ('ط', 0xD8),
+        ('ظ', 0xD9),
+        ('ع', 0xDA),
+        ('غ', 0xDB),
+        ('ف', 0xDD),
+        ('ق', 0xDE),
+        ('ك', 0xDF),
+        ('ل', 0xE1),
+        ('م', 0xE3),
+        ('ن', 0xE4),
+        ('ه', 0xE5),
+        ('و', 0xE6),
+        ('ى', 0xEC),
+        ('ي', 0xED),
     ];
     let bytes = s
         .chars()
@@ -173,7 +207,10 @@ fn invalid_utf8_is_a_clear_error_and_lossy_recovers() {
 fn empty_missing_and_directory_inputs_fail_cleanly_and_the_rest_goes_on() {
     let empty = tmp("empty.txt", b"");
     let ex = example();
-    let o = run(&["extract", "--format", "jsonl", empty.to_str().unwrap(), "/nonexistent/x.txt", ex.to_str().unwrap()], None);
+    let o = run(
+        &["extract", "--format", "jsonl", empty.to_str().unwrap(), "/nonexistent/x.txt", ex.to_str().unwrap()],
+        None,
+    );
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("empty.txt") && err.contains("empty input"), "{err}");

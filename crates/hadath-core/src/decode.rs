@@ -90,7 +90,12 @@ pub fn decode(bytes: &[u8], choice: EncodingChoice, lossy: bool) -> Result<Decod
     decode_with(bytes, encoding, lossy, Vec::new())
 }
 
-fn decode_with(bytes: &[u8], encoding: &'static Encoding, lossy: bool, mut warnings: Vec<String>) -> Result<Decoded, DecodeError> {
+fn decode_with(
+    bytes: &[u8],
+    encoding: &'static Encoding,
+    lossy: bool,
+    mut warnings: Vec<String>,
+) -> Result<Decoded, DecodeError> {
     let body = match Encoding::for_bom(bytes) {
         Some((e, n)) if e == encoding => &bytes[n..],
         _ => bytes,
@@ -100,11 +105,17 @@ fn decode_with(bytes: &[u8], encoding: &'static Encoding, lossy: bool, mut warni
             Ok(s) => Ok(Decoded { text: s.to_string(), encoding: "UTF-8", warnings }),
             Err(e) if lossy => {
                 let text = String::from_utf8_lossy(body).into_owned();
-                let bad = text.matches('\u{FFFD}').count() - String::from_utf8_lossy(&body[..e.valid_up_to()]).matches('\u{FFFD}').count();
-                warnings.push(format!("invalid UTF-8 from byte offset {}: {bad} bad sequence(s) replaced with U+FFFD", e.valid_up_to() + (bytes.len() - body.len())));
+                let bad = text.matches('\u{FFFD}').count()
+                    - String::from_utf8_lossy(&body[..e.valid_up_to()]).matches('\u{FFFD}').count();
+                warnings.push(format!(
+                    "invalid UTF-8 from byte offset {}: {bad} bad sequence(s) replaced with U+FFFD",
+                    e.valid_up_to() + (bytes.len() - body.len())
+                ));
                 Ok(Decoded { text, encoding: "UTF-8", warnings })
             }
-            Err(e) => Err(DecodeError::Invalid { encoding: "UTF-8", offset: e.valid_up_to() + (bytes.len() - body.len()) }),
+            Err(e) => {
+                Err(DecodeError::Invalid { encoding: "UTF-8", offset: e.valid_up_to() + (bytes.len() - body.len()) })
+            }
         };
     }
     let mut decoder = encoding.new_decoder_without_bom_handling();
@@ -118,7 +129,10 @@ fn decode_with(bytes: &[u8], encoding: &'static Encoding, lossy: bool, mut warni
                 let (cow, _) = encoding.decode_without_bom_handling(body);
                 let text = cow.into_owned();
                 let bad = text.matches('\u{FFFD}').count();
-                warnings.push(format!("invalid {} from byte offset {offset}: {bad} bad sequence(s) replaced with U+FFFD", encoding.name()));
+                warnings.push(format!(
+                    "invalid {} from byte offset {offset}: {bad} bad sequence(s) replaced with U+FFFD",
+                    encoding.name()
+                ));
                 Ok(Decoded { text, encoding: encoding.name(), warnings })
             } else {
                 Err(DecodeError::Invalid { encoding: encoding.name(), offset })

@@ -89,7 +89,12 @@ impl Engine {
                 *slot = Some(text[c.value.clone()].to_string());
             }
             let s = span(&c.line);
-            attribution.lines.push(AttributionLine { field: c.field.as_str().to_string(), value, start: s.start, end: s.end });
+            attribution.lines.push(AttributionLine {
+                field: c.field.as_str().to_string(),
+                value,
+                start: s.start,
+                end: s.end,
+            });
         }
         let dateline = structure.dateline.as_ref().map(|d| {
             let agency = d.agency_index.map(|a| &self.lex.agencies[a]);

@@ -116,7 +116,7 @@ pub fn parse_published(s: &str) -> Result<String, String> {
     let y: u32 = date[..4].parse().map_err(|_| bad())?;
     let m: u32 = date[5..7].parse().map_err(|_| bad())?;
     let d: u32 = date[8..10].parse().map_err(|_| bad())?;
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -145,7 +145,8 @@ pub fn looks_like_html(text: &str) -> bool {
     let head: String = text.trim_start().chars().take(512).collect::<String>().to_ascii_lowercase();
     head.starts_with("<!doctype html")
         || head.starts_with("<html")
-        || ((head.starts_with('<')) && (head.contains("<body") || head.contains("<p") || head.contains("<div") || head.contains("<head")))
+        || ((head.starts_with('<'))
+            && (head.contains("<body") || head.contains("<p") || head.contains("<div") || head.contains("<head")))
 }
 
 /// Extracts the readable text of an HTML page: drops `<script>`, `<style>`, `<head>` (keeping its
@@ -183,8 +184,25 @@ pub fn html_to_text(html: &str) -> String {
             let end = lower[i..].find('>').map_or(bytes.len(), |e| i + e + 1);
             let tag = lower[i..end].trim_start_matches(['<', '/']);
             let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-            if matches!(name.as_str(), "p" | "div" | "br" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr" | "article" | "section" | "blockquote" | "header" | "footer" | "title")
-                && !out.ends_with('\n')
+            if matches!(
+                name.as_str(),
+                "p" | "div"
+                    | "br"
+                    | "li"
+                    | "h1"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "tr"
+                    | "article"
+                    | "section"
+                    | "blockquote"
+                    | "header"
+                    | "footer"
+                    | "title"
+            ) && !out.ends_with('\n')
             {
                 out.push('\n');
             }
@@ -270,7 +288,10 @@ mod tests {
 
     #[test]
     fn record_fields() {
-        let i = parse_record(r#"{"id": 7, "text": "نص", "title": "عنوان", "published": "2015-07-21T08:00:00Z", "home": "sau"}"#).unwrap();
+        let i = parse_record(
+            r#"{"id": 7, "text": "نص", "title": "عنوان", "published": "2015-07-21T08:00:00Z", "home": "sau"}"#,
+        )
+        .unwrap();
         assert_eq!(i.id.as_deref(), Some("7"));
         assert_eq!(i.published.as_deref(), Some("2015-07-21"));
         assert_eq!(i.home.as_deref(), Some("SAU"));
@@ -279,7 +300,10 @@ mod tests {
     #[test]
     fn record_errors_are_clear() {
         assert!(parse_record(r#"{"title": "x"}"#).unwrap_err().to_string().contains("missing field `text`"));
-        assert!(parse_record(r#"{"text": "نص", "published": "21/7/2015"}"#).unwrap_err().to_string().contains("YYYY-MM-DD"));
+        assert!(parse_record(r#"{"text": "نص", "published": "21/7/2015"}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("YYYY-MM-DD"));
         assert!(parse_record(r#"{"text": "  "}"#).unwrap_err().to_string().contains("empty"));
         assert!(parse_record("not json").is_err());
     }

@@ -227,7 +227,11 @@ fn find_dateline(text: &str, para: Range<usize>, lex: &Lexicon) -> Option<Dateli
         }
         let known = match_agency(text, inner, lex).filter(|&(_, n)| n == inner.len()).map(|(a, _)| a);
         // An unknown agency in parentheses counts only with a separator or date before it and short content.
-        if known.is_none() && (inner.len() > 4 || !(saw_sep || day_month.is_some()) || inner.iter().any(|t| t.kind == TokenKind::Number)) {
+        if known.is_none()
+            && (inner.len() > 4
+                || !(saw_sep || day_month.is_some())
+                || inner.iter().any(|t| t.kind == TokenKind::Number))
+        {
             return None;
         }
         (Some(inner[0].span.start..inner[inner.len() - 1].span.end), known, i + close + 2)
@@ -334,7 +338,9 @@ fn strip_key_prefix(s: &str, key: &str) -> Option<usize> {
     let rest = &s[consumed..];
     let extra: usize = rest
         .chars()
-        .take_while(|&c| matches!(hadath_text::normalize::fold_char(c), hadath_text::normalize::Fold::Drop) && !c.is_whitespace())
+        .take_while(|&c| {
+            matches!(hadath_text::normalize::fold_char(c), hadath_text::normalize::Fold::Drop) && !c.is_whitespace()
+        })
         .map(char::len_utf8)
         .sum();
     let consumed = consumed + extra;
@@ -354,7 +360,10 @@ mod tests {
         L.get_or_init(|| Lexicon::embedded().unwrap())
     }
 
-    fn dateline(text: &str) -> Option<(String, String, Option<String>, Option<(u32, u32)>)> {
+    /// (whole dateline, place, agency, day-month)
+    type Found = (String, String, Option<String>, Option<(u32, u32)>);
+
+    fn dateline(text: &str) -> Option<Found> {
         let s = analyse(text, lex(), false);
         s.dateline.map(|d| {
             (
@@ -384,7 +393,14 @@ mod tests {
 
     dl!(reuters, "بغداد - (رويترز) - قال مسؤولون عراقيون", "بغداد - (رويترز) -", "بغداد", "رويترز", None);
     dl!(afp_spaced, "القاهرة (أ ف ب) - أعلنت الحكومة", "القاهرة (أ ف ب) -", "القاهرة", "أ ف ب", None);
-    dl!(kuna_day_month, "طهران – 12 – 10 (كونا) -- قال المتحدث", "طهران – 12 – 10 (كونا) --", "طهران", "كونا", Some((12, 10)));
+    dl!(
+        kuna_day_month,
+        "طهران – 12 – 10 (كونا) -- قال المتحدث",
+        "طهران – 12 – 10 (كونا) --",
+        "طهران",
+        "كونا",
+        Some((12, 10))
+    );
     dl!(spa_no_parens, "الرياض - واس - أكد مجلس الوزراء", "الرياض - واس -", "الرياض", "واس", None);
     dl!(two_word_place, "تل أبيب (أ ب) - قال", "تل أبيب (أ ب) -", "تل أبيب", "أ ب", None);
     dl!(no_dateline_sentence, "التقى وزير الخارجية الإسرائيلي إيلي كوهين في باكو بالرئيس", None);

@@ -64,11 +64,9 @@ fn seed_article() {
 
 #[test]
 fn fixtures() {
-    for (name, published) in [
-        ("dateline-reuters", "2024-03-10"),
-        ("dateline-kuna", "2023-10-12"),
-        ("diacritics-digits", "2024-01-15"),
-    ] {
+    for (name, published) in
+        [("dateline-reuters", "2024-03-10"), ("dateline-kuna", "2023-10-12"), ("diacritics-digits", "2024-01-15")]
+    {
         let text = repo_file(&format!("tests/fixtures/{name}.txt"));
         let doc = extract(&text, published);
         insta::assert_json_snapshot!(name, doc);
@@ -84,7 +82,10 @@ fn fixture_structure() {
 
     let doc = extract(&repo_file("tests/fixtures/dateline-kuna.txt"), "2023-10-12");
     let d = doc.dateline.expect("dateline");
-    assert_eq!((d.place.as_deref(), d.agency_name.as_deref(), d.day_month.as_deref()), (Some("طهران"), Some("KUNA"), Some("12-10")));
+    assert_eq!(
+        (d.place.as_deref(), d.agency_name.as_deref(), d.day_month.as_deref()),
+        (Some("طهران"), Some("KUNA"), Some("12-10"))
+    );
     assert_eq!(doc.attribution.agency.as_deref(), Some("كونا"));
 
     let doc = extract(&repo_file("tests/fixtures/diacritics-digits.txt"), "2024-01-15");

@@ -141,7 +141,8 @@ pub fn parse_agencies(path: &str, text: &str) -> Result<Vec<Agency>, Error> {
         if cols.len() != 3 {
             return Err(err(path, n, format!("expected 3 tab-separated columns, found {}", cols.len())));
         }
-        let forms: Vec<String> = cols[0].split('|').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        let forms: Vec<String> =
+            cols[0].split('|').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
         if forms.is_empty() {
             return Err(err(path, n, "no surface form"));
         }

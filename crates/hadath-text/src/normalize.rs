@@ -288,7 +288,9 @@ impl MatchForm {
                             break;
                         }
                         i += 1;
-                    } else if (0xD8..=0xDB).contains(&b) && keep[(((b & 0x03) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize] {
+                    } else if (0xD8..=0xDB).contains(&b)
+                        && keep[(((b & 0x03) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize]
+                    {
                         i += 2;
                     } else {
                         break;
@@ -429,7 +431,10 @@ pub(crate) fn decode_at(b: &[u8], i: usize) -> (char, usize) {
         (((b0 & 0x0F) << 12) | ((b[i + 1] as u32 & 0x3F) << 6) | (b[i + 2] as u32 & 0x3F), 3)
     } else {
         (
-            ((b0 & 0x07) << 18) | ((b[i + 1] as u32 & 0x3F) << 12) | ((b[i + 2] as u32 & 0x3F) << 6) | (b[i + 3] as u32 & 0x3F),
+            ((b0 & 0x07) << 18)
+                | ((b[i + 1] as u32 & 0x3F) << 12)
+                | ((b[i + 2] as u32 & 0x3F) << 6)
+                | (b[i + 3] as u32 & 0x3F),
             4,
         )
     };

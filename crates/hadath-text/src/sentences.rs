@@ -43,7 +43,10 @@ fn is_closer(c: char) -> bool {
 }
 
 /// Latin abbreviations that end in a dot but rarely end a sentence.
-const LATIN_ABBREVIATIONS: &[&str] = &["mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "no", "gen", "col", "lt", "sgt", "capt", "inc", "co", "corp", "ltd"];
+const LATIN_ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "no", "gen", "col", "lt", "sgt", "capt", "inc",
+    "co", "corp", "ltd",
+];
 
 /// Is the `.` at byte `dot` an abbreviation's dot? True when the word before it is a single letter
 /// (Arabic or Latin, optionally with diacritics) or a listed Latin abbreviation.
@@ -112,8 +115,8 @@ impl Iterator for Sentences<'_> {
                 }
                 if (0x80..0xC0).contains(&bytes[i]) {
                     // A continuation byte: is it the end of ؟ ؛ or ۔ ?
-                    let is_term = i > start
-                        && matches!((bytes[i - 1], bytes[i]), (0xD8, 0x9F) | (0xD8, 0x9B) | (0xDB, 0x94));
+                    let is_term =
+                        i > start && matches!((bytes[i - 1], bytes[i]), (0xD8, 0x9F) | (0xD8, 0x9B) | (0xDB, 0x94));
                     if !is_term {
                         i += 1;
                         continue;

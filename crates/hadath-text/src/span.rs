@@ -26,14 +26,12 @@ impl<'a> CharIndex<'a> {
     /// Indexes `text`.
     pub fn new(text: &'a str) -> CharIndex<'a> {
         let mut checkpoints = Vec::with_capacity(text.len() / STEP + 1);
-        let mut chars = 0u32;
         let mut next = 0usize;
-        for (i, _) in text.char_indices() {
+        for (chars, (i, _)) in text.char_indices().enumerate() {
             if i >= next {
-                checkpoints.push((i as u32, chars));
+                checkpoints.push((i as u32, chars as u32));
                 next = i + STEP;
             }
-            chars += 1;
         }
         if checkpoints.is_empty() {
             checkpoints.push((0, 0));

@@ -103,9 +103,48 @@ fn is_latin_word_char(c: char) -> bool {
 
 #[inline]
 fn is_punct(c: char) -> bool {
-    matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}' | '-' | '/'
-        | '\\' | '،' | '؛' | '؟' | '«' | '»' | '“' | '”' | '„' | '‘' | '’' | '–' | '—' | '…' | '٭' | '‹' | '›'
-        | '۔' | '\u{066B}' | '\u{066C}' | '_' | '|' | '•' | '·')
+    matches!(
+        c,
+        '.' | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '"'
+            | '\''
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '-'
+            | '/'
+            | '\\'
+            | '،'
+            | '؛'
+            | '؟'
+            | '«'
+            | '»'
+            | '“'
+            | '”'
+            | '„'
+            | '‘'
+            | '’'
+            | '–'
+            | '—'
+            | '…'
+            | '٭'
+            | '‹'
+            | '›'
+            | '۔'
+            | '\u{066B}'
+            | '\u{066C}'
+            | '_'
+            | '|'
+            | '•'
+            | '·'
+    )
 }
 
 /// Iterates over the tokens of `text`. Never panics; every span falls on char boundaries.
@@ -183,25 +222,20 @@ impl<'a> Tokens<'a> {
 
     fn number_end(&self, start: usize) -> usize {
         let mut end = self.run(start, is_digit);
-        loop {
-            // Internal separators followed by a digit: 3.5 3,000 ٣٫٥ ١٬٠٠٠, and ranges/dates 2011-2020 14/5/2024.
-            match self.peek_at(end) {
-                Some(sep @ ('.' | ',' | '\u{066B}' | '\u{066C}' | '-' | '/' | '–')) => {
-                    let after = end + sep.len_utf8();
-                    if self.peek_at(after).is_some_and(is_digit) {
-                        end = self.run(after, is_digit);
-                        continue;
-                    }
-                    break;
-                }
-                _ => break,
+        // Internal separators followed by a digit: 3.5 3,000 ٣٫٥ ١٬٠٠٠, and ranges/dates 2011-2020 14/5/2024.
+        while let Some(sep @ ('.' | ',' | '\u{066B}' | '\u{066C}' | '-' | '/' | '–')) = self.peek_at(end) {
+            let after = end + sep.len_utf8();
+            if !self.peek_at(after).is_some_and(is_digit) {
+                break;
             }
+            end = self.run(after, is_digit);
         }
         end
     }
 
     fn url_end(&self, start: usize) -> usize {
-        let mut end = self.run(start, |c| !c.is_whitespace() && !matches!(c, '«' | '»' | '“' | '”' | '"' | '<' | '>' | '،'));
+        let mut end =
+            self.run(start, |c| !c.is_whitespace() && !matches!(c, '«' | '»' | '“' | '”' | '"' | '<' | '>' | '،'));
         // Trailing punctuation belongs to the sentence, not the URL.
         while end > start {
             let last = self.text[..end].chars().next_back().unwrap_or(' ');
@@ -290,7 +324,8 @@ impl Iterator for Tokens<'_> {
         } else if (c == '#' || c == '@')
             && self.peek_at(start + 1).is_some_and(|n| is_arabic_letter(n) || n.is_alphanumeric() || n == '_')
         {
-            let end = self.run(start + 1, |c| is_arabic_letter(c) || is_arabic_mark(c) || c.is_alphanumeric() || c == '_');
+            let end =
+                self.run(start + 1, |c| is_arabic_letter(c) || is_arabic_mark(c) || c.is_alphanumeric() || c == '_');
             (if c == '#' { TokenKind::Hashtag } else { TokenKind::Mention }, end)
         } else {
             (TokenKind::Symbol, start + c.len_utf8())
@@ -330,14 +365,54 @@ mod tests {
     }
 
     t!(arabic_words, "التقى وزيرُ الخارجيـة", [(Arabic, "التقى"), (Arabic, "وزيرُ"), (Arabic, "الخارجيـة")]);
-    t!(arabic_punct, "باكو، طهران؛ لماذا؟", [(Arabic, "باكو"), (Punct, "،"), (Arabic, "طهران"), (Punct, "؛"), (Arabic, "لماذا"), (Punct, "؟")]);
-    t!(quotes, "“التوجه” «المعادي»", [(Punct, "“"), (Arabic, "التوجه"), (Punct, "”"), (Punct, "«"), (Arabic, "المعادي"), (Punct, "»")]);
-    t!(numbers, "765 3.5 3,000 ٣٫٥ ١٬٠٠٠", [(Number, "765"), (Number, "3.5"), (Number, "3,000"), (Number, "٣٫٥"), (Number, "١٬٠٠٠")]);
-    t!(ranges_and_dates, "2011-2020 ١٤/٥/٢٠٢٤ 14.05.2024", [(Number, "2011-2020"), (Number, "١٤/٥/٢٠٢٤"), (Number, "14.05.2024")]);
+    t!(
+        arabic_punct,
+        "باكو، طهران؛ لماذا؟",
+        [(Arabic, "باكو"), (Punct, "،"), (Arabic, "طهران"), (Punct, "؛"), (Arabic, "لماذا"), (Punct, "؟")]
+    );
+    t!(
+        quotes,
+        "“التوجه” «المعادي»",
+        [(Punct, "“"), (Arabic, "التوجه"), (Punct, "”"), (Punct, "«"), (Arabic, "المعادي"), (Punct, "»")]
+    );
+    t!(
+        numbers,
+        "765 3.5 3,000 ٣٫٥ ١٬٠٠٠",
+        [(Number, "765"), (Number, "3.5"), (Number, "3,000"), (Number, "٣٫٥"), (Number, "١٬٠٠٠")]
+    );
+    t!(
+        ranges_and_dates,
+        "2011-2020 ١٤/٥/٢٠٢٤ 14.05.2024",
+        [(Number, "2011-2020"), (Number, "١٤/٥/٢٠٢٤"), (Number, "14.05.2024")]
+    );
     t!(number_then_period, "عام 1993.", [(Arabic, "عام"), (Number, "1993"), (Punct, ".")]);
-    t!(dateline_dashes, "طهران – 12 – 10 (كونا)", [(Arabic, "طهران"), (Punct, "–"), (Number, "12"), (Punct, "–"), (Number, "10"), (Punct, "("), (Arabic, "كونا"), (Punct, ")")]);
+    t!(
+        dateline_dashes,
+        "طهران – 12 – 10 (كونا)",
+        [
+            (Arabic, "طهران"),
+            (Punct, "–"),
+            (Number, "12"),
+            (Punct, "–"),
+            (Number, "10"),
+            (Punct, "("),
+            (Arabic, "كونا"),
+            (Punct, ")")
+        ]
+    );
     t!(latin, "SIPRI F-16 G20 O'Brien", [(Latin, "SIPRI"), (Latin, "F-16"), (Latin, "G20"), (Latin, "O'Brien")]);
-    t!(url, "انظر https://example.com/a?b=1. ثم www.un.org،", [(Arabic, "انظر"), (Url, "https://example.com/a?b=1"), (Punct, "."), (Arabic, "ثم"), (Url, "www.un.org"), (Punct, "،")]);
+    t!(
+        url,
+        "انظر https://example.com/a?b=1. ثم www.un.org،",
+        [
+            (Arabic, "انظر"),
+            (Url, "https://example.com/a?b=1"),
+            (Punct, "."),
+            (Arabic, "ثم"),
+            (Url, "www.un.org"),
+            (Punct, "،")
+        ]
+    );
     t!(hashtag_mention, "#غزة @UN_News #Gaza2024", [(Hashtag, "#غزة"), (Mention, "@UN_News"), (Hashtag, "#Gaza2024")]);
     t!(email, "info@example.org", [(Email, "info@example.org")]);
     t!(percent, "٥٠٪ 50%", [(Number, "٥٠"), (Symbol, "٪"), (Number, "50"), (Symbol, "%")]);

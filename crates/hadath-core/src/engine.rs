@@ -173,6 +173,37 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn engine() -> &'static Engine {
+        static E: OnceLock<Engine> = OnceLock::new();
+        E.get_or_init(|| Engine::new().unwrap())
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_spans_are_in_range(s in "[\u{0600}-\u{06FF}\u{FE70}-\u{FEFF} a-zA-Z0-9.:()\\-–،؛؟!\n«»<>/&;]{0,200}") {
+            let d = engine().extract(&Input { text: s.clone(), ..Default::default() }, ExtractOptions::default());
+            let n = s.chars().count();
+            let spans = d.sentences.iter().map(|x| (x.start, x.end))
+                .chain(d.paragraphs.iter().map(|x| (x.start, x.end)))
+                .chain(d.dateline.iter().map(|x| (x.start, x.end)))
+                .chain(d.attribution.lines.iter().map(|x| (x.start, x.end)));
+            for (a, b) in spans {
+                prop_assert!(a <= b && b <= n);
+            }
+            let mut out = String::new();
+            let mut scratch = Vec::new();
+            for line in s.lines() {
+                out.clear();
+                engine().segment_line(line, &mut out, &mut scratch);
+                let visible = |c: &char| !c.is_whitespace() && !c.is_control() && !hadath_text::tokens::is_invisible(*c);
+                let want: String = line.chars().filter(visible).collect();
+                prop_assert_eq!(out.replace(['+', ' '], ""), want);
+            }
+        }
+    }
 
     #[test]
     fn engine_is_send_and_sync() {

@@ -335,9 +335,9 @@ impl Iterator for Tokens<'_> {
     }
 }
 
-/// Format characters that are not part of any token: BOM, direction marks and embeddings.
+/// Format characters that are not part of any token (skipped like whitespace): BOM, direction marks, embeddings.
 #[inline]
-fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     matches!(c, '\u{FEFF}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 

@@ -7,6 +7,8 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod gazetteer;
+
 use hadath_text::clitics::{SegLexicon, Segmenter};
 use hadath_text::normalize::match_key;
 

@@ -1,0 +1,480 @@
+//! Gazetteers: countries (with nisba adjectives), places, organisations, people and role/sector words,
+//! compiled into one Aho-Corasick automaton over match-form keys.
+//!
+//! Matching is clitic-aware: a name may start after proclitics inside a word (لأذربيجان, وبإيران,
+//! للأمم المتحدة), and the match then covers the name only. It must end at a word end.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use hadath_text::normalize::match_key;
+use hadath_text::tokens::is_arabic_letter;
+
+use crate::{data_lines, err, Error};
+
+/// What a gazetteer entry names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GazKind {
+    /// A country (LOC).
+    Country,
+    /// A nisba adjective or demonym of a country (إسرائيلي، الأذرية، العرب): not an entity by itself.
+    Nisba,
+    /// A place: capital, city, region (LOC).
+    Place,
+    /// An organisation (ORG).
+    Organisation,
+    /// A person (PER).
+    Person,
+    /// A role or sector word (رئيس، الجيش، المتظاهرون): an agent code, not an entity by itself.
+    Agent,
+}
+
+/// One gazetteer entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GazEntry {
+    /// What it names.
+    pub kind: GazKind,
+    /// Canonical (English) name, or for agents the agent code.
+    pub canonical: String,
+    /// Finer kind from the data file: capital, city, region, IGO, NGO, GROUP, president, role, body …
+    pub subkind: String,
+    /// ISO 3166 alpha-3 / CAMEO country code.
+    pub country: Option<String>,
+    /// Full CAMEO actor code where the data gives one (PSEREB, IGO, AZEGOV …).
+    pub code: Option<String>,
+    /// CAMEO agent code (GOV, MIL, REB …).
+    pub agent: Option<String>,
+    /// Start of validity (YYYYMMDD), for people's roles.
+    pub from: Option<u32>,
+    /// End of validity (YYYYMMDD), for people's roles.
+    pub to: Option<u32>,
+    /// Coordinates, for places.
+    pub coords: Option<(f32, f32)>,
+}
+
+impl GazEntry {
+    /// The entity type of a mention of this entry, or None for nisbas and agents.
+    pub fn entity_type(&self) -> Option<&'static str> {
+        match self.kind {
+            GazKind::Country | GazKind::Place => Some("LOC"),
+            GazKind::Organisation => Some("ORG"),
+            GazKind::Person => Some("PER"),
+            GazKind::Nisba | GazKind::Agent => None,
+        }
+    }
+
+    /// Whether this entry (a person's role) holds on `date` (YYYYMMDD); entries without dates always hold.
+    pub fn valid_on(&self, date: Option<u32>) -> bool {
+        match date {
+            None => true,
+            Some(d) => self.from.is_none_or(|f| d >= f) && self.to.is_none_or(|t| d <= t),
+        }
+    }
+}
+
+/// A match of a gazetteer key in a match-form text (byte offsets into the match form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GazMatch {
+    /// Start of the name (after any proclitics).
+    pub start: usize,
+    /// End of the name.
+    pub end: usize,
+    /// Start of the word the name starts in (where its proclitics start).
+    pub word_start: usize,
+    /// Which key matched (index into [`Gazetteer::key_entries`]).
+    pub key: u32,
+}
+
+/// All gazetteers, compiled.
+pub struct Gazetteer {
+    entries: Vec<GazEntry>,
+    keys: Vec<String>,
+    key_entries: Vec<Vec<u32>>,
+    automaton: AhoCorasick,
+}
+
+impl std::fmt::Debug for Gazetteer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gazetteer").field("entries", &self.entries.len()).field("keys", &self.keys.len()).finish()
+    }
+}
+
+/// The gazetteer source files, as (path, contents).
+pub struct GazetteerSources<'a> {
+    /// data/gazetteer/countries.tsv
+    pub countries: (&'a str, &'a str),
+    /// data/gazetteer/places.tsv
+    pub places: (&'a str, &'a str),
+    /// data/gazetteer/organisations.tsv
+    pub organisations: (&'a str, &'a str),
+    /// data/gazetteer/people.tsv
+    pub people: (&'a str, &'a str),
+    /// data/gazetteer/agents.tsv
+    pub agents: (&'a str, &'a str),
+}
+
+fn opt(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+fn variants(s: &str) -> impl Iterator<Item = &str> {
+    s.split('|').map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn cols<'a>(path: &str, n: usize, line: &'a str, want: usize) -> Result<Vec<&'a str>, Error> {
+    let c: Vec<&str> = line.split('\t').collect();
+    if c.len() < want {
+        return Err(err(path, n, format!("expected at least {want} tab-separated columns, found {}", c.len())));
+    }
+    Ok(c)
+}
+
+fn date(path: &str, n: usize, s: &str) -> Result<Option<u32>, Error> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    match s.parse::<u32>() {
+        Ok(v) if s.len() == 8 && (1_000_0101..=2_999_1231).contains(&v) => Ok(Some(v)),
+        _ => Err(err(path, n, format!("date {s:?} is not YYYYMMDD"))),
+    }
+}
+
+/// The regular inflections of a nisba base (masculine singular, without ال): إسرائيلي → إسرائيلية،
+/// إسرائيليون، إسرائيليين، إسرائيليان، إسرائيليات, each also with ال.
+pub fn nisba_forms(base: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let base = base.trim();
+    let bare = base.strip_prefix("ال").unwrap_or(base);
+    let mut stems = vec![bare.to_string()];
+    if bare.ends_with('ي') {
+        for suffix in ["ة", "ون", "ين", "ان", "ات", "تان", "تين"] {
+            stems.push(format!("{bare}{suffix}"));
+        }
+    }
+    for s in stems {
+        out.push(format!("ال{s}"));
+        out.push(s);
+    }
+    out
+}
+
+/// CAMEO agent codes are three upper-case letters.
+fn agent_of(code: &str, country: Option<&str>) -> Option<String> {
+    let rest = match country {
+        Some(c) if code.starts_with(c) => &code[c.len()..],
+        _ if code.len() > 3 => &code[3..],
+        _ => return None,
+    };
+    (rest.len() >= 3).then(|| rest[..3].to_string())
+}
+
+impl Gazetteer {
+    /// Parses and compiles the gazetteer files.
+    pub fn load(src: &GazetteerSources<'_>) -> Result<Gazetteer, Error> {
+        let mut entries: Vec<GazEntry> = Vec::new();
+        let mut surfaces: Vec<(String, u32)> = Vec::new();
+        let mut add = |entry: GazEntry, forms: Vec<String>, entries: &mut Vec<GazEntry>| {
+            let id = entries.len() as u32;
+            entries.push(entry);
+            for f in forms {
+                surfaces.push((f, id));
+            }
+        };
+
+        let (path, text) = src.countries;
+        for (n, line) in data_lines(text) {
+            let c = cols(path, n, line, 6)?;
+            let code = c[0].trim();
+            if code.len() != 3 {
+                return Err(err(path, n, format!("country code {code:?} is not three letters")));
+            }
+            let cameo = c.get(6).and_then(|s| opt(s)).unwrap_or_else(|| code.to_string());
+            let base = GazEntry {
+                kind: GazKind::Country,
+                canonical: c[1].trim().to_string(),
+                subkind: "country".into(),
+                country: Some(cameo.clone()),
+                code: Some(cameo.clone()),
+                agent: None,
+                from: None,
+                to: None,
+                coords: None,
+            };
+            let names: Vec<String> = variants(c[2]).map(String::from).collect();
+            if names.is_empty() {
+                return Err(err(path, n, "a country needs at least one name"));
+            }
+            add(base.clone(), names, &mut entries);
+            let mut nisba: Vec<String> = variants(c[3]).flat_map(nisba_forms).collect();
+            for p in variants(c[4]) {
+                nisba.push(p.to_string());
+                if !p.starts_with("ال") {
+                    nisba.push(format!("ال{p}"));
+                }
+            }
+            if !nisba.is_empty() {
+                add(GazEntry { kind: GazKind::Nisba, subkind: "nisba".into(), ..base }, nisba, &mut entries);
+            }
+        }
+
+        let (path, text) = src.places;
+        for (n, line) in data_lines(text) {
+            let c = cols(path, n, line, 4)?;
+            let coords = match (c.get(4).map(|s| s.trim().parse::<f32>()), c.get(5).map(|s| s.trim().parse::<f32>())) {
+                (Some(Ok(a)), Some(Ok(b))) => Some((a, b)),
+                _ => None,
+            };
+            let entry = GazEntry {
+                kind: GazKind::Place,
+                canonical: c[1].trim().to_string(),
+                subkind: c[2].trim().to_string(),
+                country: opt(c[3]),
+                code: opt(c[3]),
+                agent: None,
+                from: None,
+                to: None,
+                coords,
+            };
+            add(entry, variants(c[0]).map(String::from).collect(), &mut entries);
+        }
+
+        let (path, text) = src.organisations;
+        for (n, line) in data_lines(text) {
+            let c = cols(path, n, line, 5)?;
+            let country = opt(c[4]);
+            let code = opt(c[3]);
+            let agent = code.as_deref().and_then(|k| {
+                if k == "IGO" || k == "NGO" || k == "IMG" {
+                    Some(k.to_string())
+                } else {
+                    agent_of(k, country.as_deref())
+                }
+            });
+            let entry = GazEntry {
+                kind: GazKind::Organisation,
+                canonical: c[1].trim().to_string(),
+                subkind: c[2].trim().to_string(),
+                country,
+                code,
+                agent,
+                from: None,
+                to: None,
+                coords: None,
+            };
+            add(entry, variants(c[0]).map(String::from).collect(), &mut entries);
+        }
+
+        let (path, text) = src.people;
+        for (n, line) in data_lines(text) {
+            let c = cols(path, n, line, 6)?;
+            let code = c[2].trim().to_string();
+            let country = (code.len() >= 3 && !code.starts_with("IGO") && !code.starts_with("NGO") && !code.starts_with("IMG"))
+                .then(|| code[..3].to_string());
+            let agent = agent_of(&code, country.as_deref()).or_else(|| (code.len() == 3 && country.is_none()).then(|| code.clone()));
+            let entry = GazEntry {
+                kind: GazKind::Person,
+                canonical: c[1].trim().to_string(),
+                subkind: c.get(5).map(|s| s.trim().to_string()).unwrap_or_default(),
+                country,
+                code: Some(code),
+                agent,
+                from: date(path, n, c[3])?,
+                to: date(path, n, c[4])?,
+                coords: None,
+            };
+            add(entry, variants(c[0]).map(String::from).collect(), &mut entries);
+        }
+
+        let (path, text) = src.agents;
+        for (n, line) in data_lines(text) {
+            let c = cols(path, n, line, 3)?;
+            let agent = c[1].trim().to_string();
+            if agent.len() != 3 || !agent.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(err(path, n, format!("agent code {agent:?} is not three upper-case letters")));
+            }
+            let entry = GazEntry {
+                kind: GazKind::Agent,
+                canonical: agent.clone(),
+                subkind: c[2].trim().to_string(),
+                country: None,
+                code: Some(agent.clone()),
+                agent: Some(agent),
+                from: None,
+                to: None,
+                coords: None,
+            };
+            add(entry, variants(c[0]).map(String::from).collect(), &mut entries);
+        }
+
+        // One key per distinct match form; a key may name several entries (a person with two roles).
+        let mut by_key: std::collections::BTreeMap<String, Vec<u32>> = std::collections::BTreeMap::new();
+        for (surface, id) in surfaces {
+            let key = match_key(&surface).split_whitespace().collect::<Vec<_>>().join(" ");
+            if key.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+                continue;
+            }
+            let ids = by_key.entry(key).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        // "ال…" keys also match after ل, which swallows the alef: للامم المتحده.
+        let mut extra = Vec::new();
+        for (k, ids) in &by_key {
+            if let Some(rest) = k.strip_prefix("ال") {
+                if rest.chars().count() >= 2 {
+                    extra.push((format!("لل{rest}"), ids.clone()));
+                }
+            }
+        }
+        for (k, ids) in extra {
+            by_key.entry(k).or_insert(ids);
+        }
+        let (keys, key_entries): (Vec<String>, Vec<Vec<u32>>) = by_key.into_iter().unzip();
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&keys)
+            .map_err(|e| err("data/gazetteer", 0, format!("cannot compile the gazetteer automaton: {e}")))?;
+        Ok(Gazetteer { entries, keys, key_entries, automaton })
+    }
+
+    /// All entries.
+    pub fn entries(&self) -> &[GazEntry] {
+        &self.entries
+    }
+
+    /// The entries a key names.
+    pub fn key_entries(&self, key: u32) -> impl Iterator<Item = &GazEntry> {
+        self.key_entries[key as usize].iter().map(|&i| &self.entries[i as usize])
+    }
+
+    /// The match-form key text.
+    pub fn key(&self, key: u32) -> &str {
+        &self.keys[key as usize]
+    }
+
+    /// Finds gazetteer names in a match-form text: each ends at a word end and starts at a word start or
+    /// after a proclitic sequence (و ف, then ب ك ل; ل+ال written لل starts the name after the first ل, as UD
+    /// segments it); overlapping candidates are resolved longest-first, then leftmost.
+    pub fn find(&self, text: &str) -> Vec<GazMatch> {
+        let mut cands: Vec<GazMatch> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            if !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+                continue;
+            }
+            if text[e..].chars().next().is_some_and(is_word_char) {
+                continue;
+            }
+            let word_start = text[..s].char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map_or(s, |(i, _)| i);
+            let key = &self.keys[m.pattern().as_usize()];
+            let prefix = &text[word_start..s];
+            let lil = key.starts_with("لل");
+            if !(prefix.is_empty() || is_proclitic_sequence(prefix, lil)) {
+                continue;
+            }
+            // ل + ال is written لل: the name starts after the preposition (UD: ل+لأمم), like other clitics.
+            let start = if lil { s + 'ل'.len_utf8() } else { s };
+            cands.push(GazMatch { start, end: e, word_start, key: m.pattern().as_u32() });
+        }
+        // Longest first, then leftmost; keep those that do not overlap a kept one.
+        cands.sort_by(|a, b| (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)));
+        let mut kept: Vec<GazMatch> = Vec::new();
+        for c in cands {
+            if kept.iter().all(|k| c.end <= k.word_start.min(k.start) || c.word_start.min(c.start) >= k.end) {
+                kept.push(c);
+            }
+        }
+        kept.sort_by_key(|m| m.start);
+        kept
+    }
+}
+
+#[inline]
+fn is_word_char(c: char) -> bool {
+    is_arabic_letter(c) || c.is_alphanumeric()
+}
+
+/// و ف, then at most one of ب ك ل. With a لل-key (ل + ال), only و/ف may precede.
+fn is_proclitic_sequence(prefix: &str, lil_key: bool) -> bool {
+    let mut chars = prefix.chars().peekable();
+    if matches!(chars.peek(), Some('و' | 'ف')) {
+        chars.next();
+    }
+    if !lil_key && matches!(chars.peek(), Some('ب' | 'ك' | 'ل')) {
+        chars.next();
+    }
+    chars.next().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gaz() -> Gazetteer {
+        Gazetteer::load(&GazetteerSources {
+            countries: ("c.tsv", "AZE\tAzerbaijan\tأذربيجان\tأذربيجاني|أذري\t\tباكو\nISR\tIsrael\tإسرائيل\tإسرائيلي\t\tالقدس\nUSA\tUnited States\tالولايات المتحدة|أمريكا|أميركا\tأمريكي|أميركي\t\tواشنطن\n"),
+            places: ("p.tsv", "باكو\tBaku\tcapital\tAZE\t40.4\t49.9\nتل أبيب\tTel Aviv\tcity\tISR\t32.1\t34.8\n"),
+            organisations: ("o.tsv", "الأمم المتحدة\tUnited Nations\tIGO\tIGO\t\nحماس|حركة حماس\tHamas\tGROUP\tPSEREB\tPSE\n"),
+            people: ("pe.tsv", "إلهام علييف\tIlham Aliyev\tAZEGOV\t20031031\t\tpresident\n"),
+            agents: ("a.tsv", "وزير الخارجية\tGOV\trole\t\nالجيش\tMIL\tbody\t\n"),
+        })
+        .unwrap()
+    }
+
+    fn found(g: &Gazetteer, text: &str) -> Vec<(String, String)> {
+        let m = match_key(text);
+        g.find(&m)
+            .into_iter()
+            .map(|x| (m[x.start..x.end].to_string(), g.key_entries(x.key).next().unwrap().canonical.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn clitics_nisba_and_longest() {
+        let g = gaz();
+        let got = found(&g, "التقى وزير الخارجية الإسرائيلي في باكو بالرئيس إلهام علييف لأذربيجان وللأمم المتحدة");
+        let want: Vec<(String, String)> = [
+            ("وزير الخارجيه", "GOV"),
+            ("الاسرائيلي", "Israel"),
+            ("باكو", "Baku"),
+            ("الهام علييف", "Ilham Aliyev"),
+            ("اذربيجان", "Azerbaijan"),
+            ("لامم المتحده", "United Nations"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn no_match_inside_words() {
+        let g = gaz();
+        // باكو inside a longer word, and حماس followed by letters, do not match.
+        assert!(found(&g, "سباكوم حماسة").is_empty());
+        // A proclitic sequence that is not one (ست+) does not open a match.
+        assert!(found(&g, "ستباكو").is_empty());
+    }
+
+    #[test]
+    fn nisba_inflections() {
+        let forms = nisba_forms("إسرائيلي");
+        for f in ["إسرائيلي", "الإسرائيلية", "الإسرائيليين", "إسرائيليون", "الإسرائيليات"] {
+            assert!(forms.contains(&f.to_string()), "{f}");
+        }
+        let g = gaz();
+        assert_eq!(found(&g, "الأذرية")[0].1, "Azerbaijan");
+        assert_eq!(g.key_entries(g.find(&match_key("الأذرية"))[0].key).next().unwrap().kind, GazKind::Nisba);
+    }
+
+    #[test]
+    fn people_dates_and_codes() {
+        let g = gaz();
+        let p = g.entries().iter().find(|e| e.kind == GazKind::Person).unwrap();
+        assert_eq!((p.country.as_deref(), p.agent.as_deref()), (Some("AZE"), Some("GOV")));
+        assert!(p.valid_on(Some(20230419)) && !p.valid_on(Some(20000101)));
+        let h = g.entries().iter().find(|e| e.canonical == "Hamas").unwrap();
+        assert_eq!((h.country.as_deref(), h.agent.as_deref()), (Some("PSE"), Some("REB")));
+    }
+}

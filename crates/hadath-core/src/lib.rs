@@ -12,6 +12,7 @@
 
 pub mod decode;
 pub mod engine;
+pub mod entities;
 pub mod input;
 pub mod model;
 pub mod structure;

@@ -348,6 +348,11 @@ impl Gazetteer {
         self.key_entries[key as usize].iter().map(|&i| &self.entries[i as usize])
     }
 
+    /// Indices (into [`Gazetteer::entries`]) of the entries a key names, in data-file order.
+    pub fn key_entry_ids(&self, key: u32) -> &[u32] {
+        &self.key_entries[key as usize]
+    }
+
     /// The match-form key text.
     pub fn key(&self, key: u32) -> &str {
         &self.keys[key as usize]

@@ -1,0 +1,450 @@
+//! The entity stage: gazetteer names and tagger names become entities with a country and an agent.
+//!
+//! 1. Mentions: gazetteer matches (countries, places, organisations, people) over the match form, mapped back
+//!    to the original; then names from the tagger that the gazetteers do not cover.
+//! 2. Compositions: a body word and a nationality make an organisation ("وزارة الخارجية الإسرائيلية" → ORG,
+//!    ISR, GOV).
+//! 3. Actor coding: a person takes the role phrase next to the name ("وزير الخارجية الإسرائيلي إيلي كوهين" →
+//!    ISR GOV, "رئيس تركمانستان سيردار …" → TKM GOV), else the leaders list, else `home` for an unqualified
+//!    national role; a capital outside a prepositional phrase stands for its government (طهران → IRN GOV).
+//! 4. Coreference: mentions of the same entry, and later mentions of a person's last or first name, join
+//!    one entity.
+
+use std::ops::Range;
+
+use hadath_lexicon::gazetteer::{GazEntry, GazKind, GazMatch, Gazetteer};
+use hadath_text::normalize::MatchForm;
+
+/// A mention found by the tagger: byte span in the original and type (PER, ORG, LOC, MISC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaggedName {
+    /// Byte span.
+    pub span: Range<usize>,
+    /// Type.
+    pub kind: &'static str,
+}
+
+/// An entity, with byte spans.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityFound {
+    /// PER, ORG, LOC, MISC.
+    pub kind: &'static str,
+    /// Canonical name.
+    pub canonical: Option<String>,
+    /// Country.
+    pub country: Option<String>,
+    /// Agent.
+    pub agent: Option<String>,
+    /// Mentions (byte spans, in text order); the longest is the entity's representative.
+    pub mentions: Vec<Range<usize>>,
+}
+
+impl EntityFound {
+    /// The longest mention (first on ties).
+    pub fn representative(&self) -> Range<usize> {
+        let mut best = self.mentions[0].clone();
+        for m in &self.mentions[1..] {
+            if m.len() > best.len() {
+                best = m.clone();
+            }
+        }
+        best
+    }
+}
+
+/// Words that may sit between a role phrase and the name: "وزير الخارجية آنذاك، شيمون بيريز".
+const ROLE_FILLERS: &[&str] = &["انذاك", "السابق", "الحالي", "الاسبق", "الجديد", "المنتهيه ولايته", "الراحل", "نفسه"];
+
+/// Prepositions that make a place a location rather than an actor.
+const PLACE_PREPOSITIONS: &[&str] =
+    &["في", "الي", "من", "علي", "عن", "نحو", "حتي", "داخل", "خارج", "قرب", "بين", "عبر", "لدي", "مع", "وفي", "ومن", "والي"];
+
+struct Mention {
+    /// Match-form byte range.
+    m: Range<usize>,
+    /// Original byte range.
+    span: Range<usize>,
+    kind: &'static str,
+    entry: Option<usize>,
+    country: Option<String>,
+    agent: Option<String>,
+    canonical: Option<String>,
+}
+
+/// The context the entity stage needs.
+pub struct EntityInput<'a> {
+    /// Original text.
+    pub text: &'a str,
+    /// Its match form.
+    pub mf: &'a MatchForm,
+    /// Publication date as YYYYMMDD, for people's terms of office.
+    pub date: Option<u32>,
+    /// The outlet's country, for unqualified national roles.
+    pub home: Option<&'a str>,
+    /// Names found by the tagger.
+    pub tagged: &'a [TaggedName],
+}
+
+/// Picks the entry a match names: a person's role valid on the date first; otherwise the first listed.
+fn pick<'g>(g: &'g Gazetteer, m: &GazMatch, date: Option<u32>) -> Option<(usize, &'g GazEntry)> {
+    let ids = g.key_entry_ids(m.key);
+    let entry = |i: &u32| (*i as usize, &g.entries()[*i as usize]);
+    ids.iter().map(entry).find(|(_, e)| e.kind != GazKind::Person || e.valid_on(date)).or_else(|| ids.first().map(entry))
+}
+
+/// Words of the match form between two byte offsets (split on spaces and punctuation).
+fn words_between(mt: &str, a: usize, b: usize) -> Vec<&str> {
+    if a >= b {
+        return Vec::new();
+    }
+    mt[a..b].split(|c: char| !(c.is_alphanumeric() || hadath_text::tokens::is_arabic_letter(c))).filter(|w| !w.is_empty()).collect()
+}
+
+/// Only spaces, commas and fillers between two offsets?
+fn only_fillers(mt: &str, a: usize, b: usize) -> bool {
+    if a > b {
+        return false;
+    }
+    let gap = &mt[a..b];
+    if gap.contains(['.', '؟', '?', '!', '؛', '\n', ':', '(', ')', '«', '»', '"']) {
+        return false;
+    }
+    let words = words_between(mt, a, b);
+    words.len() <= 2 && words.iter().all(|w| ROLE_FILLERS.contains(w))
+}
+
+/// Finds the entities of one document.
+pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound> {
+    let mt = input.mf.text();
+    let matches = g.find(mt);
+    // Sentence breaks in the match form, so role phrases never cross sentences.
+    let mut mentions: Vec<Mention> = Vec::new();
+    // Role words, nisbas and countries, for actor coding: (match range, entry).
+    let mut modifiers: Vec<(Range<usize>, &GazEntry)> = Vec::new();
+    for m in &matches {
+        let Some((id, e)) = pick(g, m, input.date) else { continue };
+        match e.kind {
+            GazKind::Nisba | GazKind::Agent => modifiers.push((m.start..m.end, e)),
+            _ => {
+                if e.kind == GazKind::Country {
+                    modifiers.push((m.start..m.end, e));
+                }
+                let kind = e.entity_type().unwrap_or("MISC");
+                mentions.push(Mention {
+                    m: m.start..m.end,
+                    span: input.mf.to_original(m.start..m.end),
+                    kind,
+                    entry: Some(id),
+                    country: e.country.clone(),
+                    agent: e.agent.clone(),
+                    canonical: Some(e.canonical.clone()),
+                });
+            }
+        }
+    }
+
+    // Compositions: body word (agents.tsv kind "body") directly followed by a nisba or a country name.
+    let mut composed = Vec::new();
+    for (i, (r, e)) in modifiers.iter().enumerate() {
+        if e.kind != GazKind::Agent || e.subkind != "body" {
+            continue;
+        }
+        if let Some((r2, e2)) = modifiers.get(i + 1) {
+            if matches!(e2.kind, GazKind::Nisba | GazKind::Country) && only_fillers(mt, r.end, r2.start) && words_between(mt, r.end, r2.start).is_empty() {
+                composed.push(Mention {
+                    m: r.start..r2.end,
+                    span: input.mf.to_original(r.start..r2.end),
+                    kind: "ORG",
+                    entry: None,
+                    country: e2.country.clone(),
+                    agent: e.agent.clone(),
+                    canonical: None,
+                });
+            }
+        }
+    }
+    // A composition replaces the country mention inside it ("وزارة خارجية إيران" is the ministry).
+    mentions.retain(|x| !composed.iter().any(|c| c.m.start <= x.m.start && x.m.end <= c.m.end));
+    mentions.extend(composed);
+
+    // Tagger names the gazetteers do not cover.
+    for t in input.tagged {
+        let m = input.mf.map().from_original_range(t.span.clone());
+        if mentions.iter().any(|x| x.m.start < m.end && m.start < x.m.end) {
+            continue;
+        }
+        mentions.push(Mention { m, span: t.span.clone(), kind: t.kind, entry: None, country: None, agent: None, canonical: None });
+    }
+    mentions.sort_by_key(|x| x.m.start);
+
+    // Actor coding of people: a role phrase right before the name, or an apposition right after it.
+    for x in mentions.iter_mut().filter(|x| x.kind == "PER") {
+        let (agent, country) = role_before(mt, &modifiers, x.m.start).or_else(|| role_after(mt, &modifiers, x.m.end)).unwrap_or((None, None));
+        if x.agent.is_none() {
+            x.agent = agent.clone();
+        }
+        match (&x.country, country) {
+            (None, Some(c)) => x.country = Some(c),
+            (None, None) if agent.is_some() && x.entry.is_none() => x.country = input.home.map(String::from),
+            _ => {}
+        }
+    }
+    // Capitals outside prepositional phrases stand for their governments.
+    for x in mentions.iter_mut().filter(|x| x.kind == "LOC") {
+        let Some(i) = x.entry else { continue };
+        if g.entries()[i].subkind != "capital" {
+            continue;
+        }
+        let before = words_between(mt, mt[..x.m.start].rfind(|c: char| !c.is_alphanumeric() && !hadath_text::tokens::is_arabic_letter(c) && c != ' ').map_or(0, |p| p + 1), x.m.start);
+        let prev = before.last().copied().unwrap_or("");
+        let attached = x.m.start > 0 && mt[..x.m.start].chars().next_back().is_some_and(|c| c != ' ');
+        if !attached && !PLACE_PREPOSITIONS.contains(&prev) {
+            x.agent = Some("GOV".into());
+        }
+    }
+
+    group(mt, mentions)
+}
+
+/// Role phrase immediately before `start`: [agent] [nisba|country]? [fillers] NAME.
+fn role_before(mt: &str, modifiers: &[(Range<usize>, &GazEntry)], start: usize) -> Option<(Option<String>, Option<String>)> {
+    let mut pos = start;
+    let mut country = None;
+    let mut agent = None;
+    for (r, e) in modifiers.iter().rev().filter(|(r, _)| r.end <= start) {
+        if !only_fillers(mt, r.end, pos) {
+            break;
+        }
+        match e.kind {
+            GazKind::Nisba | GazKind::Country if agent.is_none() && country.is_none() => country = e.country.clone(),
+            GazKind::Agent if e.subkind == "role" || e.subkind == "body" => {
+                // The role word heads the phrase ("رئيس تركمانستان …"): stop here.
+                agent = e.agent.clone();
+                break;
+            }
+            _ => break,
+        }
+        pos = r.start;
+    }
+    agent.as_ref()?;
+    Some((agent, country))
+}
+
+/// Apposition right after the name: NAME، [agent] [nisba|country].
+fn role_after(mt: &str, modifiers: &[(Range<usize>, &GazEntry)], end: usize) -> Option<(Option<String>, Option<String>)> {
+    let gap_ok = |a: usize, b: usize| a <= b && mt[a..b].trim().trim_start_matches(['،', ',']).trim().is_empty();
+    let mut it = modifiers.iter().filter(|(r, _)| r.start >= end);
+    let (r, e) = it.next()?;
+    if e.kind != GazKind::Agent || e.subkind != "role" || !gap_ok(end, r.start) || !mt[end..r.start].contains(['،', ',']) {
+        return None;
+    }
+    let country = it.next().filter(|(r2, e2)| matches!(e2.kind, GazKind::Nisba | GazKind::Country) && gap_ok(r.end, r2.start)).and_then(|(_, e2)| e2.country.clone());
+    Some((e.agent.clone(), country))
+}
+
+/// Name words that are too common to stand for a person alone.
+const NAME_PARTICLES: &[&str] = &["عبد", "ابو", "بن", "ابن", "ال", "بنت", "ام", "سيد", "الشيخ", "شيخ"];
+
+/// Groups mentions into entities: same gazetteer entry or same canonical name; then a person's later bare
+/// last (or distinctive first) name joins the person.
+fn group(mt: &str, mentions: Vec<Mention>) -> Vec<EntityFound> {
+    let mut out: Vec<EntityFound> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    // Match-form ranges of every mention, per entity, to find words of names and to avoid double counting.
+    let mut mranges: Vec<Vec<Range<usize>>> = Vec::new();
+    for x in mentions {
+        let surface = &mt[x.m.clone()];
+        let key = match (&x.canonical, x.kind) {
+            (Some(c), k) => format!("{k}:{c}"),
+            (None, k) => format!("{k}:{surface}:{}", x.country.as_deref().unwrap_or("")),
+        };
+        // A one-word person mention that is a word of an earlier multi-word person's name.
+        let join = keys.iter().position(|k| *k == key).or_else(|| {
+            (x.kind == "PER" && !surface.contains(' '))
+                .then(|| {
+                    out.iter().enumerate().position(|(i, e)| {
+                        e.kind == "PER" && mranges[i].iter().any(|r| name_words(&mt[r.clone()]).contains(&surface))
+                    })
+                })
+                .flatten()
+        });
+        if let Some(i) = join {
+            let e = &mut out[i];
+            e.mentions.push(x.span);
+            mranges[i].push(x.m);
+            if e.country.is_none() {
+                e.country = x.country;
+            }
+            if e.agent.is_none() {
+                e.agent = x.agent;
+            }
+            continue;
+        }
+        keys.push(key);
+        mranges.push(vec![x.m]);
+        out.push(EntityFound { kind: x.kind, canonical: x.canonical, country: x.country, agent: x.agent, mentions: vec![x.span] });
+    }
+    out
+}
+
+/// The words of a multi-word name that may stand for it alone: the last word, and the first unless it is
+/// a particle (عبد، أبو، بن …). Words of two letters or fewer never do.
+fn name_words(name: &str) -> Vec<&str> {
+    let words: Vec<&str> = name.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.len() < 2 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if let Some(last) = words.last() {
+        out.push(*last);
+    }
+    if !NAME_PARTICLES.contains(&words[0]) {
+        out.push(words[0]);
+    }
+    out.retain(|w| w.chars().count() > 2);
+    out
+}
+
+/// Later bare mentions of a person's name words (كوهين after إيلي كوهين), not already inside a mention.
+/// They may carry proclitics (لكوهين), which stay outside the span.
+pub fn add_name_mentions(mf: &MatchForm, entities: &mut [EntityFound]) {
+    let mt = mf.text();
+    let taken: Vec<Range<usize>> =
+        entities.iter().flat_map(|e| e.mentions.iter().map(|m| mf.map().from_original_range(m.clone()))).collect();
+    let mut added: Vec<Range<usize>> = Vec::new();
+    for e in entities.iter_mut().filter(|e| e.kind == "PER") {
+        let first = e.mentions[0].start;
+        let words: Vec<String> = e
+            .mentions
+            .iter()
+            .flat_map(|m| {
+                let r = mf.map().from_original_range(m.clone());
+                name_words(&mt[r]).into_iter().map(String::from).collect::<Vec<_>>()
+            })
+            .collect();
+        for w in words {
+            let mut from = 0;
+            while let Some(p) = mt[from..].find(w.as_str()) {
+                let s = from + p;
+                let e_ = s + w.len();
+                from = e_;
+                let word_start = mt[..s]
+                    .char_indices()
+                    .rev()
+                    .take_while(|&(_, c)| hadath_text::tokens::is_arabic_letter(c))
+                    .last()
+                    .map_or(s, |(i, _)| i);
+                let prefix = &mt[word_start..s];
+                let ok_prefix = prefix.is_empty() || (prefix.chars().count() <= 2 && prefix.chars().all(|c| "وفبلك".contains(c)));
+                let ok_end = !mt[e_..].chars().next().is_some_and(hadath_text::tokens::is_arabic_letter);
+                let overlaps = |r: &Range<usize>| r.start < e_ && s < r.end;
+                let orig = mf.to_original(s..e_);
+                if ok_prefix && ok_end && orig.start > first && !taken.iter().any(overlaps) && !added.iter().any(overlaps) {
+                    e.mentions.push(orig);
+                    added.push(s..e_);
+                }
+            }
+        }
+        e.mentions.sort_by_key(|m| m.start);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hadath_lexicon::gazetteer::GazetteerSources;
+
+    fn gaz() -> Gazetteer {
+        Gazetteer::load(&GazetteerSources {
+            countries: (
+                "c.tsv",
+                "AZE\tAzerbaijan\tأذربيجان\tأذربيجاني|أذري\t\tباكو\nISR\tIsrael\tإسرائيل\tإسرائيلي\t\tالقدس\nTKM\tTurkmenistan\tتركمانستان\tتركماني\t\tعشق آباد\nIRN\tIran\tإيران\tإيراني\t\tطهران\nEGY\tEgypt\tمصر\tمصري\t\tالقاهرة\n",
+            ),
+            places: ("p.tsv", "باكو\tBaku\tcapital\tAZE\t40.4\t49.9\nطهران\tTehran\tcapital\tIRN\t35.7\t51.4\nتل أبيب\tTel Aviv\tcity\tISR\t32.1\t34.8\n"),
+            organisations: ("o.tsv", "الأمم المتحدة\tUnited Nations\tIGO\tIGO\t\n"),
+            people: (
+                "pe.tsv",
+                "إلهام علييف\tIlham Aliyev\tAZEGOV\t20031031\t\tpresident\nشيمون بيريز\tShimon Peres\tISRGOV\t19920713\t19951104\tforeign minister\n",
+            ),
+            agents: ("a.tsv", "وزير الخارجية|وزير\tGOV\trole\t\nرئيس|الرئيس\tGOV\trole\t\nوزارة الخارجية\tGOV\tbody\t\nالجيش\tMIL\tbody\t\n"),
+        })
+        .unwrap()
+    }
+
+    fn run(text: &str, tagged: &[(&str, &'static str)], home: Option<&str>) -> Vec<(String, &'static str, Option<String>, Option<String>, usize)> {
+        let g = gaz();
+        let mf = MatchForm::new(text);
+        let tagged: Vec<TaggedName> = tagged
+            .iter()
+            .map(|(s, k)| {
+                let p = text.find(s).unwrap();
+                TaggedName { span: p..p + s.len(), kind: k }
+            })
+            .collect();
+        let mut ents = find_entities(&g, &EntityInput { text, mf: &mf, date: Some(20230419), home, tagged: &tagged });
+        add_name_mentions(&mf, &mut ents);
+        ents.iter().map(|e| (text[e.representative()].to_string(), e.kind, e.country.clone(), e.agent.clone(), e.mentions.len())).collect()
+    }
+
+    fn has(got: &[(String, &'static str, Option<String>, Option<String>, usize)], text: &str, kind: &str, country: Option<&str>, agent: Option<&str>) {
+        assert!(
+            got.iter().any(|g| g.0 == text && g.1 == kind && g.2.as_deref() == country && g.3.as_deref() == agent),
+            "help: want {text} {kind} {country:?} {agent:?} in {got:?}"
+        );
+    }
+
+    #[test]
+    fn role_phrase_before_a_tagged_name() {
+        let got = run("التقى وزير الخارجية الإسرائيلي إيلي كوهين في باكو بالرئيس إلهام علييف. وهنأ كوهين علييف.", &[("إيلي كوهين", "PER")], None);
+        has(&got, "إيلي كوهين", "PER", Some("ISR"), Some("GOV"));
+        has(&got, "إلهام علييف", "PER", Some("AZE"), Some("GOV"));
+        has(&got, "باكو", "LOC", Some("AZE"), None);
+        let cohen = got.iter().find(|g| g.0 == "إيلي كوهين").unwrap();
+        assert_eq!(cohen.4, 2, "the later كوهين joins the entity");
+        let aliyev = got.iter().find(|g| g.0 == "إلهام علييف").unwrap();
+        assert_eq!(aliyev.4, 2, "the later علييف joins the entity");
+    }
+
+    #[test]
+    fn country_after_the_role_word() {
+        let got = run("وسيلتقي مع رئيس تركمانستان سيردار بيردي محمدوف.", &[("سيردار بيردي محمدوف", "PER")], None);
+        has(&got, "سيردار بيردي محمدوف", "PER", Some("TKM"), Some("GOV"));
+        has(&got, "تركمانستان", "LOC", Some("TKM"), None);
+    }
+
+    #[test]
+    fn filler_between_role_and_name_and_leaders_list() {
+        let got = run("في عام 1994، قام وزير الخارجية آنذاك، شيمون بيريز، بزيارة تركمانستان", &[], None);
+        has(&got, "شيمون بيريز", "PER", Some("ISR"), Some("GOV"));
+    }
+
+    #[test]
+    fn ministry_with_nisba_is_an_organisation() {
+        let got = run("وجاء في بيان صادر عن وزارة الخارجية الإسرائيلية بعد لقاء", &[], None);
+        has(&got, "وزارة الخارجية الإسرائيلية", "ORG", Some("ISR"), Some("GOV"));
+    }
+
+    #[test]
+    fn capital_as_government_only_outside_prepositions() {
+        let got = run("مما دفع طهران إلى الشكوى", &[], None);
+        has(&got, "طهران", "LOC", Some("IRN"), Some("GOV"));
+        let got = run("وصل الوفد إلى طهران يوم الثلاثاء", &[], None);
+        has(&got, "طهران", "LOC", Some("IRN"), None);
+        let got = run("وصل كوهين إلى باكو وفي باكو التقى", &[], None);
+        has(&got, "باكو", "LOC", Some("AZE"), None);
+    }
+
+    #[test]
+    fn clitic_attached_names_exclude_the_clitic() {
+        let got = run("في زيارة رسمية لأذربيجان", &[], None);
+        has(&got, "أذربيجان", "LOC", Some("AZE"), None);
+    }
+
+    #[test]
+    fn home_fills_unqualified_roles_only() {
+        let got = run("قال وزير الخارجية سامح شكري إن", &[("سامح شكري", "PER")], Some("EGY"));
+        has(&got, "سامح شكري", "PER", Some("EGY"), Some("GOV"));
+        let got = run("قال وزير الخارجية الإيراني حسين عبد اللهيان إن", &[("حسين عبد اللهيان", "PER")], Some("EGY"));
+        has(&got, "حسين عبد اللهيان", "PER", Some("IRN"), Some("GOV"));
+    }
+}

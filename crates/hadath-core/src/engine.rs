@@ -13,7 +13,8 @@ use hadath_text::span::CharIndex;
 use hadath_text::tokens::{tokenize, TokenKind};
 
 use crate::input::Input;
-use crate::model::{Attribution, AttributionLine, Dateline, Document, Sentence, Span, SCHEMA_VERSION};
+use crate::entities::{add_name_mentions, find_entities, EntityInput};
+use crate::model::{Attribution, AttributionLine, Dateline, Document, Entity, Sentence, Span, SCHEMA_VERSION};
 use crate::structure::analyse;
 
 /// Engine construction failed (a data file did not parse).
@@ -114,6 +115,37 @@ impl Engine {
             attribution.agency = dateline.as_ref().and_then(|d| d.agency.clone());
         }
 
+        let date = input.published.as_deref().and_then(|p| p.replace('-', "").parse::<u32>().ok());
+        let mut found = find_entities(
+            &self.lex.gazetteer,
+            &EntityInput {
+                text,
+                mf: &mf,
+                date,
+                home: input.home.as_deref(),
+                tagged: &[],
+                metonymy: &self.lex.metonymy_verbs,
+            },
+        );
+        add_name_mentions(&mf, &mut found);
+        let entities = found
+            .iter()
+            .map(|e| {
+                let rep = e.representative();
+                let s = span(&rep);
+                Entity {
+                    text: text[rep].to_string(),
+                    start: s.start,
+                    end: s.end,
+                    kind: e.kind.to_string(),
+                    canonical: e.canonical.clone(),
+                    country: e.country.clone(),
+                    agent: e.agent.clone(),
+                    mentions: e.mentions.iter().map(&span).collect(),
+                }
+            })
+            .collect();
+
         let sentences = sentences(text).map(|r| {
             let s = span(&r);
             Sentence { start: s.start, end: s.end }
@@ -133,7 +165,7 @@ impl Engine {
             dateline,
             paragraphs: structure.paragraphs.iter().map(&span).collect(),
             sentences: sentences.collect(),
-            entities: Vec::new(),
+            entities,
             times: Vec::new(),
             events: Vec::new(),
             text: opts.include_text.then(|| input.text.clone()),

@@ -13,6 +13,7 @@
 use std::ops::Range;
 
 use hadath_lexicon::gazetteer::{GazEntry, GazKind, GazMatch, Gazetteer};
+use hadath_lexicon::MetonymyVerbs;
 use hadath_text::normalize::MatchForm;
 
 /// A mention found by the tagger: byte span in the original and type (PER, ORG, LOC, MISC).
@@ -83,6 +84,8 @@ pub struct EntityInput<'a> {
     pub home: Option<&'a str>,
     /// Names found by the tagger.
     pub tagged: &'a [TaggedName],
+    /// Verbs that make a capital stand for its government.
+    pub metonymy: &'a MetonymyVerbs,
 }
 
 /// Picks the entry a match names: a person's role valid on the date first; otherwise the first listed.
@@ -189,16 +192,25 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
             _ => {}
         }
     }
-    // Capitals outside prepositional phrases stand for their governments.
+    // A capital next to a speech or political verb stands for its government: "اتهمت طهران", "دفع طهران
+    // إلى الشكوى", "موسكو ترفض". Not after a preposition, nor inside a name ("اتفاقيات أوسلو").
     for x in mentions.iter_mut().filter(|x| x.kind == "LOC") {
         let Some(i) = x.entry else { continue };
-        if g.entries()[i].subkind != "capital" {
+        if g.entries()[i].subkind != "capital" || x.m.start > 0 && mt[..x.m.start].chars().next_back().is_some_and(|c| c != ' ') {
             continue;
         }
-        let before = words_between(mt, mt[..x.m.start].rfind(|c: char| !c.is_alphanumeric() && !hadath_text::tokens::is_arabic_letter(c) && c != ' ').map_or(0, |p| p + 1), x.m.start);
-        let prev = before.last().copied().unwrap_or("");
-        let attached = x.m.start > 0 && mt[..x.m.start].chars().next_back().is_some_and(|c| c != ' ');
-        if !attached && !PLACE_PREPOSITIONS.contains(&prev) {
+        let prev = mt[..x.m.start].split_whitespace().next_back().unwrap_or("");
+        let next = mt[x.m.end..].split_whitespace().next().unwrap_or("");
+        let strip = |w: &'_ str| -> Vec<String> {
+            let mut v = vec![w.to_string()];
+            if let Some(r) = w.strip_prefix('و').or_else(|| w.strip_prefix('ف')) {
+                v.push(r.to_string());
+            }
+            v
+        };
+        let verb_before = strip(prev).iter().any(|w| input.metonymy.before.contains(w));
+        let verb_after = input.metonymy.after.contains(next);
+        if !PLACE_PREPOSITIONS.contains(&prev) && (verb_before || verb_after) {
             x.agent = Some("GOV".into());
         }
     }
@@ -381,7 +393,9 @@ mod tests {
                 TaggedName { span: p..p + s.len(), kind: k }
             })
             .collect();
-        let mut ents = find_entities(&g, &EntityInput { text, mf: &mf, date: Some(20230419), home, tagged: &tagged });
+        let metonymy = hadath_lexicon::parse_metonymy_verbs("m.tsv", "دفع|اتهمت\tbefore\nترفض\tboth\n").unwrap();
+        let mut ents =
+            find_entities(&g, &EntityInput { text, mf: &mf, date: Some(20230419), home, tagged: &tagged, metonymy: &metonymy });
         add_name_mentions(&mf, &mut ents);
         ents.iter().map(|e| (text[e.representative()].to_string(), e.kind, e.country.clone(), e.agent.clone(), e.mentions.len())).collect()
     }
@@ -429,6 +443,14 @@ mod tests {
         let got = run("مما دفع طهران إلى الشكوى", &[], None);
         has(&got, "طهران", "LOC", Some("IRN"), Some("GOV"));
         let got = run("وصل الوفد إلى طهران يوم الثلاثاء", &[], None);
+        has(&got, "طهران", "LOC", Some("IRN"), None);
+        // Regression: a capital right after a two-byte punctuation mark (،) once sliced inside it.
+        let got = run("الشكوى، طهران ترفض", &[], None);
+        has(&got, "طهران", "LOC", Some("IRN"), Some("GOV"));
+        let got = run("واتهمت طهران واشنطن", &[], None);
+        has(&got, "طهران", "LOC", Some("IRN"), Some("GOV"));
+        // A capital inside a name or after a noun is a place.
+        let got = run("منذ توقيع اتفاقيات طهران عام 1993", &[], None);
         has(&got, "طهران", "LOC", Some("IRN"), None);
         let got = run("وصل كوهين إلى باكو وفي باكو التقى", &[], None);
         has(&got, "باكو", "LOC", Some("AZE"), None);

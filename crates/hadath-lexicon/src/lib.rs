@@ -18,6 +18,12 @@ pub const FILES: &[(&str, &str)] = &[
     ("data/structure/attribution.tsv", include_str!("../../../data/structure/attribution.tsv")),
     ("data/structure/outlet-types.tsv", include_str!("../../../data/structure/outlet-types.tsv")),
     ("data/lexicon/seg-stems.tsv", include_str!("../../../data/lexicon/seg-stems.tsv")),
+    ("data/gazetteer/countries.tsv", include_str!("../../../data/gazetteer/countries.tsv")),
+    ("data/gazetteer/places.tsv", include_str!("../../../data/gazetteer/places.tsv")),
+    ("data/gazetteer/organisations.tsv", include_str!("../../../data/gazetteer/organisations.tsv")),
+    ("data/gazetteer/people.tsv", include_str!("../../../data/gazetteer/people.tsv")),
+    ("data/gazetteer/agents.tsv", include_str!("../../../data/gazetteer/agents.tsv")),
+    ("data/actors/metonymy-verbs.tsv", include_str!("../../../data/actors/metonymy-verbs.tsv")),
 ];
 
 fn file(path: &str) -> &'static str {
@@ -111,6 +117,47 @@ pub struct Lexicon {
     pub outlet_types: Vec<String>,
     /// The clitic segmenter with its lexicon.
     pub segmenter: Segmenter,
+    /// Countries, nisbas, places, organisations, people and role words, compiled.
+    pub gazetteer: gazetteer::Gazetteer,
+    /// Verbs that make a capital stand for its government: match keys of forms that count right before
+    /// the capital, and of forms that count right after it.
+    pub metonymy_verbs: MetonymyVerbs,
+}
+
+/// See [`Lexicon::metonymy_verbs`].
+#[derive(Debug, Default)]
+pub struct MetonymyVerbs {
+    /// Forms that count before the capital (verb–subject order).
+    pub before: std::collections::HashSet<String>,
+    /// Forms that count after the capital (subject–verb order).
+    pub after: std::collections::HashSet<String>,
+}
+
+/// Parses `data/actors/metonymy-verbs.tsv`.
+pub fn parse_metonymy_verbs(path: &str, text: &str) -> Result<MetonymyVerbs, Error> {
+    let mut out = MetonymyVerbs::default();
+    for (n, line) in data_lines(text) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() < 2 {
+            return Err(err(path, n, "expected form <TAB> position"));
+        }
+        let (before, after) = match cols[1].trim() {
+            "before" => (true, false),
+            "after" => (false, true),
+            "both" => (true, true),
+            other => return Err(err(path, n, format!("position must be before, after or both, not {other:?}"))),
+        };
+        for form in cols[0].split('|').map(str::trim).filter(|f| !f.is_empty()) {
+            let k = match_key(form);
+            if before {
+                out.before.insert(k.clone());
+            }
+            if after {
+                out.after.insert(k);
+            }
+        }
+    }
+    Ok(out)
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -131,7 +178,7 @@ pub fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
         .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
 }
 
-fn err(file: &str, line: usize, message: impl Into<String>) -> Error {
+pub(crate) fn err(file: &str, line: usize, message: impl Into<String>) -> Error {
     Error { file: file.to_string(), line, message: message.into() }
 }
 
@@ -196,7 +243,16 @@ impl Lexicon {
         let outlet_types = parse_word_list(file("data/structure/outlet-types.tsv"));
         let seg = SegLexicon::from_tsv(file("data/lexicon/seg-stems.tsv"))
             .map_err(|e| err("data/lexicon/seg-stems.tsv", 0, e.to_string()))?;
-        Ok(Lexicon { agencies, attribution_cues, outlet_types, segmenter: Segmenter::new(seg) })
+        let g = |p: &'static str| (p, file(p));
+        let gazetteer = gazetteer::Gazetteer::load(&gazetteer::GazetteerSources {
+            countries: g("data/gazetteer/countries.tsv"),
+            places: g("data/gazetteer/places.tsv"),
+            organisations: g("data/gazetteer/organisations.tsv"),
+            people: g("data/gazetteer/people.tsv"),
+            agents: g("data/gazetteer/agents.tsv"),
+        })?;
+        let metonymy_verbs = parse_metonymy_verbs("data/actors/metonymy-verbs.tsv", file("data/actors/metonymy-verbs.tsv"))?;
+        Ok(Lexicon { agencies, attribution_cues, outlet_types, segmenter: Segmenter::new(seg), gazetteer, metonymy_verbs })
     }
 }
 

@@ -379,6 +379,7 @@ mod tests {
                 "إلهام علييف\tIlham Aliyev\tAZEGOV\t20031031\t\tpresident\nشيمون بيريز\tShimon Peres\tISRGOV\t19920713\t19951104\tforeign minister\n",
             ),
             agents: ("a.tsv", "وزير الخارجية|وزير\tGOV\trole\t\nرئيس|الرئيس\tGOV\trole\t\nوزارة الخارجية\tGOV\tbody\t\nالجيش\tMIL\tbody\t\n"),
+            ambiguous: ("am.tsv", ""),
         })
         .unwrap()
     }

@@ -109,6 +109,24 @@ pub struct GazetteerSources<'a> {
     pub people: (&'a str, &'a str),
     /// data/gazetteer/agents.tsv
     pub agents: (&'a str, &'a str),
+    /// data/gazetteer/ambiguous.tsv: forms with several readings and the one to prefer.
+    pub ambiguous: (&'a str, &'a str),
+}
+
+/// Does `entry` fit a reading of ambiguous.tsv ("country:OMN", "place:Amman@JOR", "org:Hamas",
+/// "person:Abdel Fattah al-Burhan")?
+fn fits(entry: &GazEntry, reading: &str) -> bool {
+    let Some((kind, what)) = reading.split_once(':') else { return false };
+    match kind {
+        "country" => entry.kind == GazKind::Country && entry.country.as_deref() == Some(what),
+        "place" => {
+            let (name, country) = what.split_once('@').unwrap_or((what, ""));
+            entry.kind == GazKind::Place && entry.canonical == name && entry.country.as_deref().unwrap_or("") == country
+        }
+        "org" => entry.kind == GazKind::Organisation && entry.canonical == what,
+        "person" => entry.kind == GazKind::Person && entry.canonical == what,
+        _ => false,
+    }
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -318,6 +336,49 @@ impl Gazetteer {
                 ids.push(id);
             }
         }
+        // Ambiguous forms: keep the preferred reading; with no preference, drop a form that may be a common
+        // word, and keep a place/place or country/place form as a place of unknown country (LOC either way).
+        let (path, text) = src.ambiguous;
+        for (n, line) in data_lines(text) {
+            let c = cols(path, n, line, 3)?;
+            let key = match_key(c[0].trim()).split_whitespace().collect::<Vec<_>>().join(" ");
+            let Some(ids) = by_key.get_mut(&key) else { continue };
+            let readings: Vec<&str> = variants(c[1]).collect();
+            match c[2].trim() {
+                "none" if readings.contains(&"word") => {
+                    by_key.remove(&key);
+                }
+                "none" => {
+                    let Some(&first) = ids.first() else { continue };
+                    let e = &entries[first as usize];
+                    let unknown = GazEntry {
+                        kind: GazKind::Place,
+                        canonical: c[0].trim().to_string(),
+                        subkind: "ambiguous".into(),
+                        country: None,
+                        code: None,
+                        agent: None,
+                        from: None,
+                        to: None,
+                        coords: None,
+                    };
+                    if e.entity_type() == Some("LOC") {
+                        entries.push(unknown);
+                        *ids = vec![entries.len() as u32 - 1];
+                    } else {
+                        by_key.remove(&key);
+                    }
+                }
+                preferred => {
+                    let keep: Vec<u32> = ids.iter().copied().filter(|&i| fits(&entries[i as usize], preferred)).collect();
+                    if keep.is_empty() {
+                        return Err(err(path, n, format!("preferred reading {preferred:?} matches no entry of {:?}", c[0])));
+                    }
+                    *ids = keep;
+                }
+            }
+        }
+
         // "ال…" keys also match after ل, which swallows the alef: للامم المتحده.
         let mut extra = Vec::new();
         for (k, ids) in &by_key {
@@ -423,6 +484,7 @@ mod tests {
             organisations: ("o.tsv", "الأمم المتحدة\tUnited Nations\tIGO\tIGO\t\nحماس|حركة حماس\tHamas\tGROUP\tPSEREB\tPSE\n"),
             people: ("pe.tsv", "إلهام علييف\tIlham Aliyev\tAZEGOV\t20031031\t\tpresident\n"),
             agents: ("a.tsv", "وزير الخارجية\tGOV\trole\t\nالجيش\tMIL\tbody\t\n"),
+            ambiguous: ("am.tsv", ""),
         })
         .unwrap()
     }
@@ -481,5 +543,38 @@ mod tests {
         assert!(p.valid_on(Some(20230419)) && !p.valid_on(Some(20000101)));
         let h = g.entries().iter().find(|e| e.canonical == "Hamas").unwrap();
         assert_eq!((h.country.as_deref(), h.agent.as_deref()), (Some("PSE"), Some("REB")));
+    }
+}
+
+#[cfg(test)]
+mod ambiguity_tests {
+    use super::*;
+
+    #[test]
+    fn ambiguous_forms_follow_the_preference() {
+        let g = Gazetteer::load(&GazetteerSources {
+            countries: ("c.tsv", "OMN\tOman\tعمان|سلطنة عمان\tعماني\t\tمسقط\nMLI\tMali\tمالي\t\t\tباماكو\nTUN\tTunisia\tتونس\tتونسي\t\tتونس\n"),
+            places: ("p.tsv", "عمان\tAmman\tcapital\tJOR\t31.9\t35.9\nتونس\tTunis\tcapital\tTUN\t36.8\t10.2\n"),
+            organisations: ("o.tsv", ""),
+            people: ("pe.tsv", ""),
+            agents: ("a.tsv", ""),
+            ambiguous: (
+                "am.tsv",
+                "عمان\tcountry:OMN|place:Amman@JOR\tnone\t\nمالي\tcountry:MLI|word\tnone\t\nتونس\tcountry:TUN|place:Tunis@TUN\tcountry:TUN\t\n",
+            ),
+        })
+        .unwrap();
+        let one = |t: &str| {
+            let m = match_key(t);
+            g.find(&m).first().map(|x| {
+                let e = g.key_entries(x.key).collect::<Vec<_>>();
+                assert_eq!(e.len(), 1, "one reading for {t}");
+                (e[0].kind, e[0].country.clone())
+            })
+        };
+        assert_eq!(one("عمان"), Some((GazKind::Place, None)), "Oman or Amman: a place, country unknown");
+        assert_eq!(one("سلطنة عمان"), Some((GazKind::Country, Some("OMN".into()))));
+        assert_eq!(one("مالي"), None, "Mali or 'financial': dropped");
+        assert_eq!(one("تونس"), Some((GazKind::Country, Some("TUN".into()))));
     }
 }

@@ -23,6 +23,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("data/gazetteer/organisations.tsv", include_str!("../../../data/gazetteer/organisations.tsv")),
     ("data/gazetteer/people.tsv", include_str!("../../../data/gazetteer/people.tsv")),
     ("data/gazetteer/agents.tsv", include_str!("../../../data/gazetteer/agents.tsv")),
+    ("data/gazetteer/ambiguous.tsv", include_str!("../../../data/gazetteer/ambiguous.tsv")),
     ("data/actors/metonymy-verbs.tsv", include_str!("../../../data/actors/metonymy-verbs.tsv")),
 ];
 
@@ -250,6 +251,7 @@ impl Lexicon {
             organisations: g("data/gazetteer/organisations.tsv"),
             people: g("data/gazetteer/people.tsv"),
             agents: g("data/gazetteer/agents.tsv"),
+            ambiguous: g("data/gazetteer/ambiguous.tsv"),
         })?;
         let metonymy_verbs = parse_metonymy_verbs("data/actors/metonymy-verbs.tsv", file("data/actors/metonymy-verbs.tsv"))?;
         Ok(Lexicon { agencies, attribution_cues, outlet_types, segmenter: Segmenter::new(seg), gazetteer, metonymy_verbs })
@@ -284,5 +286,45 @@ mod tests {
     fn lexicon_is_send_and_sync() {
         fn is<T: Send + Sync>() {}
         is::<Lexicon>();
+    }
+}
+
+#[cfg(test)]
+mod gazetteer_data_tests {
+    use super::*;
+
+    /// Every surface form in every shipped gazetteer file is found, whole, as a name of its own entry
+    /// (forms resolved away in ambiguous.tsv excepted).
+    #[test]
+    fn every_entry_matches_its_own_surface_forms() {
+        let lex = Lexicon::embedded().unwrap();
+        let g = &lex.gazetteer;
+        let ambiguous: Vec<String> =
+            data_lines(file("data/gazetteer/ambiguous.tsv")).map(|(_, l)| match_key(l.split('\t').next().unwrap_or(""))).collect();
+        let mut checked = 0;
+        for (path, name_col, canon_col) in [
+            ("data/gazetteer/countries.tsv", 2, 1),
+            ("data/gazetteer/places.tsv", 0, 1),
+            ("data/gazetteer/organisations.tsv", 0, 1),
+            ("data/gazetteer/people.tsv", 0, 1),
+            ("data/gazetteer/agents.tsv", 0, 1),
+        ] {
+            for (n, line) in data_lines(file(path)) {
+                let cols: Vec<&str> = line.split('\t').collect();
+                let canonical = cols[canon_col].trim();
+                for form in cols[name_col].split('|').map(str::trim).filter(|f| !f.is_empty()) {
+                    let key = match_key(form).split_whitespace().collect::<Vec<_>>().join(" ");
+                    if ambiguous.contains(&key) || key.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+                        continue;
+                    }
+                    let found = g.find(&key);
+                    let whole = found.iter().find(|m| m.start == 0 && m.end == key.len());
+                    let ok = whole.is_some_and(|m| g.key_entries(m.key).any(|e| e.canonical == canonical));
+                    assert!(ok, "{path}:{n}: {form:?} ({canonical}) is not found as itself: {found:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 5000, "{checked} forms checked");
     }
 }

@@ -11,17 +11,31 @@ Sources (all redistributable; the output carries their attribution):
   * Gazetteers (gazetteer/): countries_ar.tsv (CLDR, Unicode License v3; iso-codes, LGPL-2.1),
     cities_cldr_ar.tsv (CLDR, Unicode License v3), cities15000_ar_geonames.tsv column
     arabic_names_strict (GeoNames, CC BY 4.0): each name token counts as one observation.
-  * UniversalPetrarch Arabic actor dictionary (event-dictionaries/universalpetrarch-arabic/
-    actor_dict_ar_v4.txt, MIT): each name token counts as one observation.
-  * data/lexicon/seg-rules.tsv (hand-written closed-class words and decoder knobs), copied verbatim.
+  * UniversalPetrarch Arabic dictionaries (event-dictionaries/universalpetrarch-arabic/, MIT):
+    actor_dict_ar_v4.txt (actor names), agents.all.ar.txt (agent nouns), CAMEO.ar.0.5.txt (synonym-set
+    members only): each token counts as one observation.
+  * data/lexicon/seg-rules.tsv (hand-written closed-class words and decoder knobs), copied.
+Never used: the ANERcorp test split, ANERGazet, SaudiNewsNet, the UD treebank.
 
-Model: a unigram model of segmentations, P(proclitics) * P(stem) * P(enclitic), over the candidate
-segmentations of dev/seg_proto.py (the same candidates the Rust segmenter considers). Stem probabilities
-mix a count-based lexicon with a character-trigram model for unseen stems. Soft EM over the observed
-surface types re-estimates the stem counts and clitic priors, so that وقال is explained as و+قال (قال is
-frequent alone) while وزير keeps its own count (زير never occurs). The file written holds the expected
-stem counts (pruned), the clitic priors and the hand-written rules; the segmenter rebuilds the character
-model from the stems when it loads the file.
+Model (dev/seg_proto.py, mirrored by crates/hadath-text/src/clitics.rs): a unigram model of
+segmentations, P(conj) * P(prep) * P(enclitic) * P(article?) * P(stem base), over a small set of
+candidate segmentations. The article stays on the word, but الوزارة and وزارة share the base وزارة so
+both count as evidence that وزارة is a word. Stem probabilities come from the counts written here; stems
+missing from the lexicon are scored by a character-trigram model built from the same list.
+
+EM over the observed types re-estimates the base counts and the clitic priors: in each iteration, each
+type's count is spread over its candidate segmentations (only stems attested on their own take part, plus
+proclitic + definite stem) in proportion to their score, so that وقال is explained as و+قال (قال is frequent
+alone) while وزير keeps its own count (زير never occurs alone). The score includes the decoder's per-clitic
+bonus, which counters the unigram model's preference for storing frequent clitic+stem forms whole; as that
+bias compounds over iterations (a stem that gains counts attracts more words), EM is stopped after a few
+iterations. The file written holds the expected base counts (pruned below MIN_COUNT), the clitic priors,
+and the hand-written rules; the segmenter rebuilds the character model from the stems when it loads it.
+It also lists the ANERcorp surface forms seen at least FORM_MIN_COUNT times that are not bases (@form):
+the Rust segmenter precomputes their segmentation at load time (speed only; results are unchanged).
+
+Global knobs tuned on the UD Arabic-PUD development file (no words taken from it): clitic_bonus,
+unknown_clitic_bonus, certain_bonus, min_split_count, the pinned priors prep:س and enc:ي, ITERATIONS.
 """
 import argparse
 import collections
@@ -37,11 +51,26 @@ import seg_proto as sp  # noqa: E402
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
 
 # EM settings
-ITERATIONS = 8
+ITERATIONS = 3
 EXTERNAL_WEIGHT = 1.0  # observations per gazetteer / actor-dictionary name token
 MIN_COUNT = 0.5  # stems with a smaller expected count are not written
-PRE_SMOOTH = 1.0
-ENC_SMOOTH = 1.0
+PRIOR_SMOOTH = 1.0
+FORM_MIN_COUNT = 2  # ANERcorp surface forms seen this often are listed as @form (memoised)
+# Knobs the decoder reads (written as @param); em_* knobs only steer this generator.
+DECODER_PARAMS = ("unknown", "clitic_bonus", "unknown_clitic_bonus", "min_split_count", "certain_bonus", "article")
+
+
+def obs_key(tok):
+    """An observed token as counted: tashkeel/tatweel stripped, ى folded, alef variants kept (an
+    initial أل is not the article), or None if it is not made of Arabic letters."""
+    nz = sp.normalize(tok)
+    if nz is None:
+        return None
+    return "".join(ch if h else l for ch, l, h in zip(raw_letters(tok), nz.letters, nz.hamza))
+
+
+def raw_letters(tok):
+    return [ch for ch in tok if ch not in sp.DROP]
 
 
 def read_anercorp(path):
@@ -51,24 +80,31 @@ def read_anercorp(path):
             parts = line.split()
             if not parts:
                 continue
-            tok = parts[0]
-            nz = sp.normalize(tok)
-            if nz is None or not nz[0]:
-                continue
-            counts["".join(nz[0])] += 1
+            key = obs_key(parts[0])
+            if key:
+                counts[key] += 1
     return counts
 
 
 def name_tokens(text):
-    for tok in re.split(r"[\s_|,()\-]+", text):
-        nz = sp.normalize(tok)
-        if nz is None or len(nz[0]) < 2:
-            continue
-        yield "".join(nz[0])
+    for tok in re.split(r"[\s_|,()\-+]+", text):
+        key = obs_key(tok)
+        if key and len(key) >= 3:
+            yield key
 
 
 def read_external(shared):
     names = set()
+    cameo = os.path.join(shared, "event-dictionaries", "universalpetrarch-arabic")
+    with open(os.path.join(cameo, "CAMEO.ar.0.5.txt"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("+"):  # synonym-set members: +جنيه_مصري_
+                names.update(name_tokens(line.split("#", 1)[0]))
+    with open(os.path.join(cameo, "agents.all.ar.txt"), encoding="utf-8") as f:
+        for line in f:
+            line = line.split("#", 1)[0]
+            if "]" in line:  # ENGLISH_NAME [~CODE]الاسم العربي
+                names.update(name_tokens(line.split("]", 1)[1]))
     gz = os.path.join(shared, "gazetteer")
     with open(os.path.join(gz, "countries_ar.tsv"), encoding="utf-8") as f:
         rows = f.read().split("\n")
@@ -122,32 +158,21 @@ def read_rules(path):
     return keep, params
 
 
-class EmModel:
-    """The decoder's scoring (seg_proto.Model) over in-memory counts, for EM."""
-
-    def __init__(self, stems, pre, enc, lam):
-        total = sum(stems.values())
-        self.stem_lp = {s: math.log((1.0 - lam) * c / total) for s, c in stems.items() if c > 0}
-        self.log_unknown = math.log(lam)
-        self.char = sp.CharModel(sorted(s for s, c in stems.items() if c >= MIN_COUNT))
-        self.pre_lp = {k: math.log(v) for k, v in pre.items()}
-        self.enc_lp = {k: math.log(v) for k, v in enc.items()}
-
-    def stem_score(self, keys, letters, s0, s1):
-        best = None
-        bkey = None
-        for k in keys:
-            v = self.stem_lp.get(k)
-            if v is not None and (best is None or v > best):
-                best, bkey = v, k
-        if best is not None:
-            return best, bkey, True
-        return self.log_unknown + self.char.score(letters[s0:s1]), keys[0], False
+SLOTS = (("conj", sp.CONJS), ("prep", sp.PREPS), ("enc", sp.ENCS))
 
 
-def normalise_dist(counts, labels, smooth):
-    tot = sum(counts.get(l, 0.0) + smooth for l in labels)
-    return {l: (counts.get(l, 0.0) + smooth) / tot for l in labels}
+def estimate_priors(counts, smooth, params):
+    """Clitic priors per slot from expected counts; `param conj:X / prep:X / enc:X` pins a value."""
+    prior = {}
+    for slot, labels in SLOTS:
+        tot = sum(counts.get(sp.prior_key(slot, l), 0.0) + smooth for l in labels)
+        for l in labels:
+            k = sp.prior_key(slot, l)
+            prior[k] = (counts.get(k, 0.0) + smooth) / tot
+    for name, v in params:
+        if name.split(":")[0] in ("conj", "prep", "enc"):
+            prior[name] = v
+    return prior
 
 
 def main():
@@ -173,99 +198,111 @@ def main():
     obs = collections.Counter()
     for w, n in aner.items():
         obs[w] += n ** gamma
-    for w in external:
+    for w in sorted(external):
         obs[w] += EXTERNAL_WEIGHT
     types = sorted(obs)
     print(f"observations: {sum(obs.values()):.0f} tokens, {len(types)} types "
           f"({len(aner)} ANERcorp, {len(external)} external)", file=sys.stderr)
 
-    pre_labels = sorted({c + p for c in sp.CONJS for p in sp.PREPS})
-    enc_labels = list(sp.ENCS)
     # Start: every type is its own stem; clitic priors flat-ish.
-    stems = collections.Counter(obs)
-    pre = {l: (0.5 if l == "" else 0.5 / (len(pre_labels) - 1)) for l in pre_labels}
-    enc = {l: (0.7 if l == "" else 0.3 / (len(enc_labels) - 1)) for l in enc_labels}
-
-    cand_cache = {}
-    for w in types:
-        letters = list(w)
-        if w in keep_set or len(letters) < 2 or len(letters) > sp.MAX_CHARS:
-            cand_cache[w] = None
-        else:
-            cand_cache[w] = (letters, list(sp.candidates(letters, False, keep_set)))
+    bases = collections.Counter()
+    attested = set()
+    art_n = 0.0
+    norms = {}
+    for w, n in obs.items():
+        nz = sp.normalize(w)
+        norms[w] = nz
+        art, base = sp.art_split("".join(nz.letters), not nz.hamza[0])
+        bases[base] += n
+        attested.add(base)
+        art_n += n if art else 0.0
+    em_params = dict(pdict)
+    em_params["clitic_bonus"] = bonus
+    em_params["article"] = art_n / sum(obs.values())
+    init = {}
+    for slot, labels in SLOTS:
+        for l in labels:
+            init[sp.prior_key(slot, l)] = 20.0 if l == "" else 1.0
+    prior = estimate_priors(init, 0.0, params)
 
     for it in range(ITERATIONS):
-        m = EmModel(stems, pre, enc, lam)
-        new_stems = collections.Counter()
-        new_pre = collections.Counter()
-        new_enc = collections.Counter()
+        m = sp.Model({b: c for b, c in bases.items() if c >= MIN_COUNT or b in attested},
+                     prior, em_params, keep_set)
+        new_bases = collections.Counter()
+        new_prior = collections.Counter()
+        new_art = 0.0
         loglik = 0.0
         for w in types:
             n = obs[w]
-            cc = cand_cache[w]
-            if cc is None:
-                new_stems[w] += n
-                new_pre[""] += n
-                new_enc[""] += n
+            nz = norms[w]
+            # Only attested stems take part: a stem never seen on its own cannot explain a word.
+            # (A proclitic before a definite stem is the exception: و+التوسع even if توسع is unseen.)
+            scored = [c for c in m.scored(nz) if c[8] or sp.proclitic_definite(c[1], c[2], c[6], c[7])]
+            if not scored:
+                art, base = sp.art_split("".join(nz.letters), not nz.hamza[0])
+                new_bases[base] += n
+                new_art += n if art else 0.0
+                for slot, _ in SLOTS:
+                    new_prior[sp.prior_key(slot, "")] += n
                 continue
-            letters, cands = cc
-            scored = []
-            for conj, prep, s0, s1, e, keys in cands:
-                pl = m.pre_lp.get(conj + prep)
-                el = m.enc_lp.get(e)
-                ss, key, known = m.stem_score(keys, letters, s0, s1)
-                nc = len(conj) + len(prep) + (1 if e else 0) if known else 0
-                scored.append((pl + el + ss + bonus * nc, key, conj + prep, e))
-            mx = max(s[0] for s in scored)
-            z = sum(math.exp(s[0] - mx) for s in scored)
+            mx = max(c[0] for c in scored)
+            z = sum(math.exp(c[0] - mx) for c in scored)
             loglik += n * (mx + math.log(z))
-            for sc, key, pl, e in scored:
+            for sc, conj, prep, _s0, _s1, e, key, aok, _known in scored:
                 p = n * math.exp(sc - mx) / z
                 if p < 1e-6:
                     continue
-                new_stems[key] += p
-                new_pre[pl] += p
-                new_enc[e] += p
-        stems = new_stems
-        pre = normalise_dist(new_pre, pre_labels, PRE_SMOOTH)
-        enc = normalise_dist(new_enc, enc_labels, ENC_SMOOTH)
-        print(f"EM {it + 1}: loglik {loglik:.1f}, stems>={MIN_COUNT}: "
-              f"{sum(1 for c in stems.values() if c >= MIN_COUNT)}", file=sys.stderr)
-
-    # Clitic prior overrides from the rules (param enc:X / pre:X).
-    for name, v in params:
-        if name.startswith("enc:"):
-            enc[name[4:]] = v
-        elif name.startswith("pre:"):
-            pre[name[4:]] = v
+                art, base = sp.art_split(key, aok)
+                new_bases[base] += p
+                new_art += p if art else 0.0
+                new_prior[sp.prior_key("conj", conj)] += p
+                new_prior[sp.prior_key("prep", prep)] += p
+                new_prior[sp.prior_key("enc", e)] += p
+        bases = new_bases
+        em_params["article"] = new_art / sum(new_bases.values())
+        prior = estimate_priors(new_prior, PRIOR_SMOOTH, params)
+        print(f"EM {it + 1}: loglik {loglik:.1f}, bases>={MIN_COUNT}: "
+              f"{sum(1 for c in bases.values() if c >= MIN_COUNT)}, article {em_params['article']:.4f}",
+              file=sys.stderr)
+    stems = bases
+    params = [(n, v) for n, v in params if n != "article"] + [("article", round(em_params["article"], 6))]
 
     out = []
     out.append("# seg-stems.tsv — segmentation lexicon of hadath's Arabic clitic segmenter (clitics.rs).")
     out.append("# GENERATED — do not edit; regenerate from the repository root with:")
     out.append("#   python3 dev/gen_seg_lexicon.py --shared /work/shared/data")
+    out.append("# (inputs: the sources below and data/lexicon/seg-rules.tsv; Python 3 standard library only)")
     out.append("# Sources and licences:")
     out.append("#   * ANERcorp, CAMeL Lab train split (Benajiba et al. 2007; Obeid et al. 2020, CAMeL Tools),")
     out.append("#     https://camel.abudhabi.nyu.edu/anercorp — CC BY-SA 4.0. The stem counts below are derived")
     out.append("#     from it (EM-estimated segmentation counts); this file is therefore licensed CC BY-SA 4.0.")
     out.append("#   * CLDR (Unicode License v3) and iso-codes (LGPL-2.1) Arabic country and city names;")
     out.append("#     GeoNames Arabic city names (CC BY 4.0, https://www.geonames.org/);")
-    out.append("#     UniversalPetrarch Arabic actor dictionary (MIT, Open Event Data Alliance).")
+    out.append("#     UniversalPetrarch Arabic actor, agent and CAMEO synonym dictionaries (MIT, Open Event Data Alliance).")
     out.append("#   * data/lexicon/seg-rules.tsv (hand-written closed-class words and knobs).")
     out.append("# Format (TAB-separated, keys normalised: no tashkeel/tatweel, أ إ آ ٱ → ا, ى → ي):")
     out.append("#   @param NAME VALUE     decoder knob")
-    out.append("#   @pre   CLITICS PROB   prior of a proclitic sequence (- = none)")
-    out.append("#   @enc   CLITIC PROB    prior of an enclitic pronoun (- = none)")
+    out.append("#   @prior SLOT:CLITIC P  prior of a clitic in its slot (conj, prep, enc; - = none)")
     out.append("#   @keep  WORD           never split")
-    out.append("#   STEM   COUNT          expected count of a stem")
+    out.append("#   @form  WORD           frequent surface form whose segmentation the segmenter precomputes (speed only)")
+    out.append("#   STEM   COUNT          expected count of a stem base (a definite stem ال+BASE counts for BASE)")
     for name, v in params:
-        if ":" not in name:
+        if name in DECODER_PARAMS:
             out.append(f"@param\t{name}\t{v:g}")
-    for l in pre_labels:
-        out.append(f"@pre\t{l or '-'}\t{pre[l]:.6g}")
-    for l in enc_labels:
-        out.append(f"@enc\t{l or '-'}\t{enc[l]:.6g}")
+    for slot, labels in SLOTS:
+        for l in labels:
+            k = sp.prior_key(slot, l)
+            out.append(f"@prior\t{k}\t{prior[k]:.6g}")
     for w in sorted(keep_set):
         out.append(f"@keep\t{w}")
+    # Frequent surface forms that are not bases (mostly clitic + stem): memoised by the Rust segmenter.
+    forms = collections.Counter()
+    for w, n in aner.items():
+        k = sp.norm_key(w)
+        if 2 <= len(k) <= sp.MAX_CHARS and k not in keep_set and not (stems.get(k, 0.0) >= MIN_COUNT):
+            forms[k] += n
+    for k in sorted(k for k, n in forms.items() if n >= FORM_MIN_COUNT):
+        out.append(f"@form\t{k}")
     kept = 0
     for s in sorted(stems):
         c = stems[s]
@@ -275,10 +312,9 @@ def main():
     with open(a.out, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")
     print(f"wrote {a.out}: {kept} stems", file=sys.stderr)
-    for l in pre_labels:
-        print(f"  pre {l or '-'}: {pre[l]:.5f}", file=sys.stderr)
-    for l in enc_labels:
-        print(f"  enc {l or '-'}: {enc[l]:.5f}", file=sys.stderr)
+    for slot, labels in SLOTS:
+        print("  " + " ".join(f"{sp.prior_key(slot, l)}={prior[sp.prior_key(slot, l)]:.5f}" for l in labels),
+              file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Python prototype of hadath's clitic segmenter (crates/hadath-text/src/clitics.rs).
 
-It mirrors the Rust algorithm: same normalisation, same candidate set, same scores, same tie-breaking,
-so that the lexicon and the few global knobs can be developed and evaluated without a Rust build.
-The generator dev/gen_seg_lexicon.py imports the candidate enumeration from here.
+It mirrors the Rust algorithm: same normalisation, same candidate set, same scores (the same float
+operations in the same order, the character table rounded to f32 like Rust's), same tie-breaking, so
+that the lexicon and the few global knobs can be developed and evaluated without a Rust build; on
+~76,000 distinct words (ANERcorp train, UD dev, a news sample) its output is identical to the Rust
+segmenter's. The Rust side adds only speed-ups that do not change results (memoised decisions for
+lexicon words and @form lines, scoring unknown stems only when they could win).
+The generator dev/gen_seg_lexicon.py imports the candidates and the scoring from here.
 
 Usage:
   python3 dev/seg_proto.py [--lexicon data/lexicon/seg-stems.tsv] [--conllu FILE] [--verbose] [WORD ...]
@@ -16,14 +20,18 @@ import argparse
 import math
 import os
 import re
+import struct
 import sys
 
 # ---------------------------------------------------------------------------------------------
-# Normalisation (lexicon keys): strip tashkeel U+064B..U+0652, U+0670 and tatweel U+0640,
-# fold alef variants أ إ آ ٱ to ا and ى to ي; ة stays distinct from ه.
+# Normalisation (lexicon keys): drop tashkeel and tatweel (the marks below), fold the alef variants
+# أ إ آ ٱ to ا and ى to ي; ة stays distinct from ه.
 # ---------------------------------------------------------------------------------------------
 FOLD = {"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627", "\u0649": "\u064A"}
-DROP = set(chr(c) for c in range(0x064B, 0x0653)) | {"\u0670", "\u0640"}
+# Ignored inside a word: tashkeel (and the other Arabic marks U+0610..U+061A, U+0653..U+065F, U+06D6..U+06ED),
+# dagger alef U+0670, tatweel U+0640, ZWNJ/ZWJ.
+DROP = (set(chr(c) for c in range(0x0610, 0x061B)) | set(chr(c) for c in range(0x064B, 0x0660))
+        | set(chr(c) for c in range(0x06D6, 0x06EE)) | {"\u0670", "\u0640", "\u200C", "\u200D"})
 # The letters a lexicon key is made of (after folding): ء..غ and ف..ي.
 KEY_LETTERS = [chr(c) for c in range(0x0621, 0x063B)] + [chr(c) for c in range(0x0641, 0x064B)]
 LETTER_SET = set(KEY_LETTERS)
@@ -37,15 +45,27 @@ def norm_key(word):
     return "".join(FOLD.get(ch, ch) for ch in word if ch not in DROP)
 
 
-def normalize(word):
-    """Normalised letters of `word` and, for each, the byte offset in the UTF-8 word where it starts.
+HAMZA_ALEFS = {"\u0623", "\u0625", "\u0622", "\u0671"}
 
-    Returns (letters, starts, end_bytes) or None if the word contains a character that is neither an
-    Arabic letter nor tashkeel/tatweel (such tokens are never split)."""
-    letters = []
-    starts = []
-    off = 0
+
+class Norm:
+    """A word's normalised letters with, for each, the byte offset where it starts in the UTF-8 word
+    and whether it was an alef with hamza (أ إ آ ٱ: never the article's alef); `maqsura`: the last
+    letter was ى (never the pronoun ي); `lead`/`trail`: byte offsets of the end of a leading and the
+    start of a trailing run of tatweel (a dash, split off as its own segment), or None."""
+
+    __slots__ = ("letters", "starts", "hamza", "maqsura", "lead", "trail")
+
+
+def normalize(word):
+    """Norm of `word`, or None if it has a character that is neither an Arabic letter nor
+    tashkeel/tatweel (such tokens are never split) or no letter at all."""
+    nz = Norm()
+    nz.letters = []
+    nz.starts = []
+    nz.hamza = []
     last_orig = ""
+    off = 0
     for ch in word:
         n = len(ch.encode("utf-8"))
         if ch in DROP:
@@ -54,11 +74,24 @@ def normalize(word):
         f = FOLD.get(ch, ch)
         if f not in LETTER_SET:
             return None
-        letters.append(f)
-        starts.append(off)
+        nz.letters.append(f)
+        nz.starts.append(off)
+        nz.hamza.append(ch in HAMZA_ALEFS)
         last_orig = ch
         off += n
-    return letters, starts, off, last_orig == "\u0649"
+    if not nz.letters:
+        return None
+    nz.maqsura = last_orig == "\u0649"
+    t = len(TATWEEL.encode("utf-8"))
+    i = 0
+    while word[i] == TATWEEL:
+        i += 1
+    nz.lead = i * t if i else None
+    j = len(word)
+    while word[j - 1] == TATWEEL:
+        j -= 1
+    nz.trail = len(word[:j].encode("utf-8")) if j < len(word) else None
+    return nz
 
 
 # ---------------------------------------------------------------------------------------------
@@ -66,21 +99,24 @@ def normalize(word):
 # ---------------------------------------------------------------------------------------------
 WAW, FA, BA, KAF, LAM, SIN = "و", "ف", "ب", "ك", "ل", "س"
 ALEF, TA, TA_MARBUTA, YA = "ا", "ت", "ة", "ي"
+HAMZA, HAMZA_WAW, HAMZA_YA = "ء", "ؤ", "ئ"
 IMPERFECT = {"ي", "ت", "ن", "ا"}
 CONJS = ["", WAW, FA]
 PREPS = ["", BA, KAF, LAM, SIN]
-# Enclitic pronouns, longest first within a shared ending is irrelevant: all are tried.
+# Enclitic pronouns, in enumeration order (the Rust ENCS array has the same order).
 ENCS = ["", "ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "نا", "ي", "ني"]
 # Prepositions that may stand directly before an enclitic pronoun with no stem (له، بها).
 PREP_STEMS = {BA, LAM}
 
 
-def candidates(letters, maqsura=False, keep=frozenset()):
-    """All candidate segmentations of the normalised letters.
+def candidates(nz, keep=frozenset()):
+    """All candidate segmentations of a Norm, in a fixed order (the whole word first).
 
-    Yields (conj, prep, stem_start, stem_end, enc, keys): the stem is letters[stem_start:stem_end],
-    keys are the lexicon keys to look it up under (first the literal one). A preposition used as the
-    stem (ل+ه) has prep == "" and the preposition letter as the stem."""
+    Yields (conj, prep, stem_start, stem_end, enc, keys): the stem is letters[stem_start:stem_end];
+    keys are (key, article_ok) pairs to look the stem up under, the literal one first; article_ok says
+    whether a key beginning with ال may be read as article + base. A preposition used as the stem
+    (ل+ه) has prep == "" and the preposition letter as the stem."""
+    letters = nz.letters
     n = len(letters)
     for conj in CONJS:
         c0 = 0
@@ -100,7 +136,7 @@ def candidates(letters, maqsura=False, keep=frozenset()):
                 if e:
                     if s_end <= p0 or "".join(letters[s_end:]) != enc:
                         continue
-                    if maqsura and enc[-1] == YA:
+                    if nz.maqsura and enc[-1] == YA:
                         continue  # a written ى is never the pronoun ي
                 if keep and (prep or e):
                     # A closed-class word is never split inside: و+كان, not و+ك+ان; و+هناك, not و+هنا+ك.
@@ -112,38 +148,33 @@ def candidates(letters, maqsura=False, keep=frozenset()):
                 slen = s_end - p0
                 if slen == 1:
                     # ل+ه، ب+ها: the preposition itself carries the pronoun.
-                    if not (e and not prep and stem in PREP_STEMS):
-                        continue
-                    yield conj, prep, p0, s_end, enc, [stem]
+                    if e and not prep and stem in PREP_STEMS:
+                        yield conj, prep, p0, s_end, enc, [(stem, False)]
                     continue
                 if slen < 2:
                     continue
-                if prep == SIN and (stem[0] not in IMPERFECT or slen < 3):
-                    continue
-                keys = [stem]
-                if prep == LAM and stem[0] == LAM:
-                    # ل+ال is written لل: ل+لسلطة has the lexicon key السلطة.
-                    keys.append(ALEF + stem)
+                if prep == SIN and (stem[0] not in IMPERFECT or slen < 3
+                                    or (stem[0] == ALEF and not nz.hamza[p0])):
+                    continue  # future س only before an imperfect verb (سأصاب, not سالي)
+                definite = stem[0] == ALEF and stem[1] == LAM and not nz.hamza[p0]
+                keys = [(stem, definite)]
                 if e:
-                    if stem.startswith("ال") or (prep == LAM and stem[0] == LAM):
-                        # Definite stems take no pronoun.
-                        continue
+                    if definite:
+                        continue  # a definite stem takes no pronoun
                     last = stem[-1]
                     if last == TA_MARBUTA:
                         continue
                     if last == TA:
-                        keys.append(stem[:-1] + TA_MARBUTA)  # سفارت+ها ↔ سفارة
+                        keys.append((stem[:-1] + TA_MARBUTA, False))  # سفارت+ها ↔ سفارة
                     elif last == ALEF:
-                        keys.append(stem[:-1] + YA)  # أعطا+ه ↔ أعطى
+                        keys.append((stem[:-1] + YA, False))  # أعطا+ه ↔ أعطى
                     elif last == WAW:
-                        keys.append(stem + ALEF)  # كتبو+ه ↔ كتبوا
-                elif stem[-1] == ALEF and len(stem) > 2 and False:
-                    pass
+                        keys.append((stem + ALEF, False))  # كتبو+ه ↔ كتبوا
+                    elif last == HAMZA_WAW or last == HAMZA_YA:
+                        keys.append((stem[:-1] + HAMZA, False))  # أصدقائ+ها ↔ أصدقاء
+                elif prep == LAM and stem[0] == LAM:
+                    keys.append((ALEF + stem, True))  # ل+ال is written لل: ل+لسلطة has the key السلطة
                 yield conj, prep, p0, s_end, enc, keys
-
-
-def proclitic_label(conj, prep):
-    return conj + prep
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,6 +187,11 @@ def char_index():
 
 CHAR_INDEX = char_index()
 NSYM = len(KEY_LETTERS) + 1
+
+
+def f32(x):
+    """x rounded to the nearest IEEE single (the Rust table stores f32; sums are f64 in both)."""
+    return struct.unpack("<f", struct.pack("<f", x))[0]
 
 
 class CharModel:
@@ -192,7 +228,7 @@ class CharModel:
                         p += self.L2 * c2[b][c] / r2[b]
                     if rab > 0:
                         p += self.L3 * c3.get((a, b, c), 0.0) / rab
-                    self.logp[(a * V + b) * V + c] = math.log(p)
+                    self.logp[(a * V + b) * V + c] = f32(math.log(p))
 
     def score(self, s):
         V = NSYM
@@ -206,12 +242,31 @@ class CharModel:
         return t
 
 
+def proclitic_definite(conj, prep, key, article_ok):
+    """A proclitic before a definite stem with a base of 3+ letters (و+الحرب، ب+التالي، ل+لسلطة):
+    almost always a real split."""
+    return bool(conj or prep) and article_ok and len(key) >= 5 and key[0] == ALEF and key[1] == LAM
+
+
+def prior_key(slot, label):
+    return slot + ":" + (label or "-")
+
+
+def art_split(key, article_ok=True):
+    """(has_article, base) of a stem key: the article is kept on the word but the stem's counts are
+    shared between الوزارة and وزارة (both are evidence that وزارة is a word)."""
+    if article_ok and len(key) >= 4 and key[0] == ALEF and key[1] == LAM:
+        return True, key[2:]
+    return False, key
+
+
 class Lexicon:
+    """The parsed text of seg-stems.tsv."""
+
     def __init__(self, text):
-        self.stems = {}
+        self.bases = {}
         self.keep = set()
-        self.pre = {}
-        self.enc = {}
+        self.prior = {}
         self.params = {}
         for ln, line in enumerate(text.split("\n"), 1):
             if not line or line.startswith("#"):
@@ -221,10 +276,10 @@ class Lexicon:
                 kind = cols[0]
                 if kind == "@keep":
                     self.keep.add(cols[1])
-                elif kind == "@pre":
-                    self.pre["" if cols[1] == "-" else cols[1]] = float(cols[2])
-                elif kind == "@enc":
-                    self.enc["" if cols[1] == "-" else cols[1]] = float(cols[2])
+                elif kind == "@form":
+                    pass  # a memoisation hint for the Rust segmenter: no effect on results
+                elif kind == "@prior":
+                    self.prior[cols[1]] = float(cols[2])
                 elif kind == "@param":
                     self.params[cols[1]] = float(cols[2])
                 else:
@@ -232,80 +287,114 @@ class Lexicon:
                 continue
             if len(cols) != 2:
                 raise ValueError(f"line {ln}: expected stem<TAB>count")
-            self.stems[cols[0]] = float(cols[1])
+            self.bases[cols[0]] = float(cols[1])
 
 
 class Model:
-    def __init__(self, lex, overrides=None):
+    """Scores of candidate segmentations:
+      log P(proclitics) + log P(enclitic) + log P(article?) + log P(base) [+ bonus per clitic if known]
+    with P(base) = (1-unknown)*count/total for a lexicon base, unknown*Pchar(base) otherwise."""
+
+    def __init__(self, bases, prior, params, keep):
+        p = params
+        self.lam = p.get("unknown", 1e-3)
+        total = sum(bases.values())
+        self.log_unknown = math.log(self.lam)
+        self.base_lp = {s: math.log((1.0 - self.lam) * c / total) for s, c in bases.items() if c > 0}
+        self.base_count = {s: c for s, c in bases.items() if c > 0}
+        self.min_split = p.get("min_split_count", 0.0)
+        self.char = CharModel(sorted(bases))
+        self.keep = keep
+        self.prior_lp = {k: math.log(v) for k, v in prior.items()}
+        self.al_bonus = p.get("certain_bonus", 0.0)
+        art = p.get("article", 0.3)
+        self.art_lp = (math.log(1.0 - art), math.log(art))
+        self.params = p
+        self.bonus = p.get("clitic_bonus", 0.0)
+        self.unk_bonus = p.get("unknown_clitic_bonus", 0.0)
+
+    @classmethod
+    def from_lexicon(cls, lex, overrides=None):
         p = dict(lex.params)
         if overrides:
             p.update(overrides)
-        self.lam = p.get("unknown", 1e-3)
-        total = sum(lex.stems.values())
-        self.log_unknown = math.log(self.lam)
-        self.stem_lp = {s: math.log((1.0 - self.lam) * c / total) for s, c in lex.stems.items()}
-        self.char = CharModel(sorted(lex.stems))
-        self.keep = lex.keep
-        self.pre_lp = {k: math.log(v) for k, v in lex.pre.items()}
-        self.enc_lp = {k: math.log(v) for k, v in lex.enc.items()}
-        self.params = p
-        self.bonus = p.get("clitic_bonus", 0.0)
+        return cls(lex.bases, lex.prior, p, lex.keep)
 
-    def stem_score(self, keys, letters, s0, s1):
+    def prior(self, slot, label):
+        """Log prior of a clitic; a missing "none" prior counts as 1, a missing clitic is never split."""
+        v = self.prior_lp.get(prior_key(slot, label))
+        if v is None:
+            return 0.0 if label == "" else -math.inf
+        return v
+
+    def stem_score(self, keys, clitic):
+        """(score, key, article_ok, known) of the best key: a lexicon key beats any unknown one.
+        With clitics, a base is only known if its count reaches min_split_count."""
         best = None
-        for k in keys:
-            v = self.stem_lp.get(k)
-            if v is not None and (best is None or v > best):
-                best = v
+        for k, aok in keys:
+            art, base = art_split(k, aok)
+            c = self.base_count.get(base)
+            if c is not None and (not clitic or c >= self.min_split):
+                v = self.art_lp[art] + self.base_lp[base]
+                if best is None or v > best[0]:
+                    best = (v, k, aok, True)
         if best is not None:
-            return best, True
-        return self.log_unknown + self.char.score(letters[s0:s1]), False
-
-    def best(self, letters, maqsura=False):
-        """Best candidate (conj, prep, s0, s1, enc) for normalised letters, or None to keep whole."""
-        if len(letters) < 2 or len(letters) > MAX_CHARS:
-            return None
-        word = "".join(letters)
-        if word in self.keep:
-            return None
-        best = None
-        best_score = -math.inf
-        for conj, prep, s0, s1, enc, keys in candidates(letters, maqsura, self.keep):
-            pl = self.pre_lp.get(conj + prep)
-            el = self.enc_lp.get(enc)
-            if pl is None or el is None:
-                continue
-            ss, known = self.stem_score(keys, letters, s0, s1)
-            sc = pl + el + ss
-            if known:
-                sc += self.bonus * (len(conj) + len(prep) + (1 if enc else 0))
-            if sc > best_score:
-                best_score = sc
-                best = (conj, prep, s0, s1, enc)
+            return best
+        for k, aok in keys:
+            art, base = art_split(k, aok)
+            v = self.art_lp[art] + self.log_unknown + self.char.score(base)
+            if best is None or v > best[0]:
+                best = (v, k, aok, False)
         return best
+
+    def scored(self, nz):
+        """[(score, conj, prep, s0, s1, enc, key, article_ok, known)] for all candidates of a Norm
+        (empty: keep whole)."""
+        out = []
+        letters = nz.letters
+        if len(letters) < 2 or len(letters) > MAX_CHARS:
+            return out
+        if "".join(letters) in self.keep:
+            return out
+        for conj, prep, s0, s1, enc, keys in candidates(nz, self.keep):
+            ncl = len(conj) + len(prep) + (1 if enc else 0)
+            ss, key, aok, known = self.stem_score(keys, ncl > 0)
+            sc = self.prior("conj", conj) + self.prior("prep", prep) + self.prior("enc", enc) + ss
+            sc += (self.bonus if known else self.unk_bonus) * ncl
+            if proclitic_definite(conj, prep, key, aok) or (len(key) == 1 and enc != YA):
+                sc += self.al_bonus  # grammatically certain splits: و+الحرب، ل+ه
+            out.append((sc, conj, prep, s0, s1, enc, key, aok, known))
+        return out
+
+    def best(self, nz):
+        """Best candidate (conj, prep, s0, s1, enc) of a Norm, or None to keep it whole.
+        Ties go to the first candidate in enumeration order (the whole word comes first)."""
+        best = None
+        for c in self.scored(nz):
+            if best is None or c[0] > best[0]:
+                best = c
+        return None if best is None else best[1:6]
 
 
 def split_points(model, word):
-    """Byte offsets (relative to the UTF-8 word) where clitic boundaries fall."""
+    """Byte offsets (relative to the UTF-8 word) where segment boundaries fall."""
     nz = normalize(word)
     out = []
     if nz is None:
         return out
-    letters, starts, end, maqsura = nz
-    b = model.best(letters, maqsura)
-    if b is None:
-        return out
-    conj, prep, s0, s1, enc = b
-    cuts = []
-    if conj:
-        cuts.append(1)
-    if prep:
-        cuts.append(s0)
-    if enc:
-        cuts.append(s1)
-    for c in cuts:
-        if 0 < c < len(letters):
-            out.append(starts[c])
+    if nz.lead is not None:
+        out.append(nz.lead)
+    b = model.best(nz)
+    if b is not None:
+        conj, prep, s0, s1, enc = b
+        if conj:
+            out.append(nz.starts[1])
+        if prep:
+            out.append(nz.starts[s0])
+        if enc:
+            out.append(nz.starts[s1])
+    if nz.trail is not None:
+        out.append(nz.trail)
     return out
 
 
@@ -324,7 +413,7 @@ def segment(model, word):
 
 def load(path, overrides=None):
     with open(path, encoding="utf-8") as f:
-        return Model(Lexicon(f.read()), overrides)
+        return Model.from_lexicon(Lexicon(f.read()), overrides)
 
 
 def evaluate(model, conllu, verbose=False):

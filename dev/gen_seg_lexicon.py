@@ -46,6 +46,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no dev/__pycache__
 import seg_proto as sp  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(HERE, ".."))
@@ -56,7 +57,8 @@ EXTERNAL_WEIGHT = 1.0  # observations per gazetteer / actor-dictionary name toke
 MIN_COUNT = 0.5  # stems with a smaller expected count are not written
 PRIOR_SMOOTH = 1.0
 FORM_MIN_COUNT = 2  # ANERcorp surface forms seen this often are listed as @form (memoised)
-# Knobs the decoder reads (written as @param); em_* knobs only steer this generator.
+# Knobs the decoder reads (written as @param). `param em_clitic_bonus` in the rules (not set) would give
+# the EM its own bonus instead of clitic_bonus.
 DECODER_PARAMS = ("unknown", "clitic_bonus", "unknown_clitic_bonus", "min_split_count", "certain_bonus", "article")
 
 
@@ -194,10 +196,9 @@ def main():
     lam = pdict.get("unknown", 1e-3)
     bonus = pdict.get("em_clitic_bonus", pdict.get("clitic_bonus", 0.0))
 
-    gamma = pdict.get("em_count_exponent", 1.0)
     obs = collections.Counter()
     for w, n in aner.items():
-        obs[w] += n ** gamma
+        obs[w] += n
     for w in sorted(external):
         obs[w] += EXTERNAL_WEIGHT
     types = sorted(obs)

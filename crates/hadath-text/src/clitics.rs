@@ -890,6 +890,12 @@ impl SegLexicon {
     /// unknown stem is then scored with the character model only if an upper bound of its score (the
     /// character model's log-probability is at most 0) reaches the best score so far.
     fn decide(&self, nz: &Norm) -> Option<Choice> {
+        self.decide_with(nz, true)
+    }
+
+    /// [`SegLexicon::decide`], optionally without pruning (every unknown stem scored; for tests).
+    #[inline(always)]
+    fn decide_with(&self, nz: &Norm, prune: bool) -> Option<Choice> {
         let n = nz.n;
         let letters = &nz.letters[..n];
         if n < 2 || self.is_keep(letters) {
@@ -1010,7 +1016,7 @@ impl SegLexicon {
         }
         // Unknown stems, in enumeration order; a tie goes to the earlier candidate.
         for cand in &mut pending[..npending] {
-            if best.is_some_and(|b| cand.score < b.score) {
+            if prune && best.is_some_and(|b| cand.score < b.score) {
                 continue; // cannot win
             }
             let (keys, nkeys) = cand.keys(letters, &mut buf);
@@ -1251,6 +1257,45 @@ mod tests {
         assert!(e.to_string().starts_with("line 2:"));
     }
 
+    fn norm_of(word: &str) -> Option<Norm> {
+        let mut nz = Norm { letters: [0; NORM_CAP], n: 0, hamza: 0, maqsura: false };
+        for c in word.chars() {
+            if is_ignorable(c) {
+                continue;
+            }
+            let (code, hamza) = letter_code(c)?;
+            if nz.n == MAX_LETTERS {
+                return None;
+            }
+            nz.letters[nz.n] = code;
+            nz.hamza |= u64::from(hamza) << nz.n;
+            nz.maqsura = c == '\u{0649}';
+            nz.n += 1;
+        }
+        (nz.n >= 2).then_some(nz)
+    }
+
+    #[test]
+    fn memo_and_forms_do_not_change_results() {
+        // The same lexicon without its @form lines and with memoisation undone.
+        let plain: String = STEMS.lines().filter(|l| !l.starts_with("@form")).map(|l| format!("{l}\n")).collect();
+        let mut bare = SegLexicon::from_tsv(&plain).unwrap();
+        for e in bare.bases.short.values_mut().chain(bare.bases.long.values_mut()) {
+            e.memo = [e.memo[0] & !MEMO_BITS, 0, 0, 0];
+        }
+        let full = &seg().lex;
+        let words = "وقال قال الحكومة والحكومة للسلطة نشرتها وبالتالي فإن إلى إليه عليه على لديهم أنه بأنه وأن \
+                     سيكون سأذهب ستكون كوهين بيريز باكو لبنان للبنان وزير ووزير كما وكما فيما بين لكن ولكن لها له \
+                     بها به وبه ولها فلسطين عربي إحدى الأولى أعطاه كتبوه أصدقائها سفارتها مستشفى بالمستشفى والتوسع";
+        for w in words.split(' ').filter(|w| !w.is_empty()) {
+            let nz = norm_of(w).unwrap();
+            let packed = pack_key(&nz.letters[..nz.n]).unwrap_or(0);
+            assert_eq!(full.choose(&nz, packed), bare.decide(&nz), "{w}");
+            assert_eq!(bare.choose(&nz, packed), bare.decide(&nz), "{w}");
+            assert_eq!(full.decide_with(&nz, false), full.decide(&nz), "{w}: pruning changed the result");
+        }
+    }
+
     #[test]
     fn segmenter_is_send_sync() {
         fn check<T: Send + Sync>() {}
@@ -1288,6 +1333,14 @@ mod tests {
                 prop_assert!(p > last && p < word.len() && word.is_char_boundary(p));
                 last = p;
             }
+        }
+
+        #[test]
+        fn shortcuts_match_full_search(word in "[\u{0621}-\u{063A}\u{0641}-\u{064A}\u{0622}\u{0623}\u{0625}]{2,12}") {
+            let lex = &seg().lex;
+            let nz = norm_of(&word).unwrap();
+            let packed = pack_key(&nz.letters[..nz.n]).unwrap_or(0);
+            prop_assert_eq!(lex.choose(&nz, packed), lex.decide_with(&nz, false));
         }
 
         #[test]

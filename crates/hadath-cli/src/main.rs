@@ -13,6 +13,7 @@ use hadath_core::input::{html_to_text, looks_like_html, parse_home, parse_publis
 use hadath_core::{Document, Engine, ExtractOptions, Input};
 
 mod bench;
+mod ner_cmd;
 
 /// hadath (حدث, "event"): reads Arabic news and answers who did what to whom, when and where, with the
 /// sentence that proves each answer. Offline, one binary.
@@ -34,6 +35,10 @@ enum Command {
     /// Benchmark decode + normalise + sentences + tokens + segmentation over a corpus (SaudiNewsNet zips,
     /// JSON/JSONL files or text files), beside a plain UTF-8 read of the same bytes.
     Bench(bench::BenchArgs),
+    /// Train a model: `hadath train ner --train FILE --out data/models/ner.ap`.
+    Train(ner_cmd::TrainArgs),
+    /// Evaluate a model: `hadath eval ner FILE` (entity-level P/R/F1 per type, and tokens/s).
+    Eval(ner_cmd::EvalArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -115,6 +120,8 @@ fn main() -> ExitCode {
         Command::Extract(a) => extract(a),
         Command::Segment(a) => segment(a),
         Command::Bench(a) => bench::run(a).map(|()| 0),
+        Command::Train(a) => ner_cmd::run_train(a),
+        Command::Eval(a) => ner_cmd::run_eval(a),
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,

@@ -20,9 +20,7 @@ fn score(args: &[&str]) -> Vec<(String, String)> {
     assert!(out.status.success(), "scorer failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     let last = stdout.lines().last().unwrap_or("").to_string();
     eprintln!("{last}");
-    last.split_whitespace()
-        .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
-        .collect()
+    last.split_whitespace().filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect()
 }
 
 fn get(kvs: &[(String, String)], key: &str) -> f64 {

@@ -13,14 +13,22 @@ use hadath_text::span::CharIndex;
 use hadath_text::tokens::{tokenize, TokenKind};
 
 use crate::input::Input;
-use crate::entities::{add_name_mentions, find_entities, EntityInput};
+use hadath_ner::{EntityType, NerModel};
+
+use crate::entities::{add_name_mentions, find_entities, EntityInput, TaggedName};
 use crate::model::{Attribution, AttributionLine, Dateline, Document, Entity, Sentence, Span, SCHEMA_VERSION};
 use crate::structure::analyse;
 
-/// Engine construction failed (a data file did not parse).
+/// Engine construction failed (a data file or the model did not load).
 #[derive(Debug, thiserror::Error)]
-#[error("loading hadath's data: {0}")]
-pub struct EngineError(#[from] hadath_lexicon::Error);
+pub enum EngineError {
+    /// A data file did not parse.
+    #[error("loading hadath's data: {0}")]
+    Data(#[from] hadath_lexicon::Error),
+    /// The tagger's model did not load.
+    #[error("loading hadath's NER model: {0}")]
+    Model(#[from] hadath_ner::NerError),
+}
 
 /// Options for [`Engine::extract`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -30,9 +38,15 @@ pub struct ExtractOptions {
 }
 
 /// The extraction engine.
-#[derive(Debug)]
 pub struct Engine {
     lex: Lexicon,
+    ner: NerModel,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("lex", &self.lex).field("ner_features", &self.ner.num_features()).finish()
+    }
 }
 
 /// Content hash: first 128 bits of SHA-256 of the match form with whitespace runs collapsed, as hex.
@@ -53,7 +67,7 @@ pub fn content_hash(match_form: &str) -> String {
 impl Engine {
     /// Builds the engine from the data embedded in the binary.
     pub fn new() -> Result<Engine, EngineError> {
-        Ok(Engine { lex: Lexicon::embedded()? })
+        Ok(Engine { lex: Lexicon::embedded()?, ner: NerModel::embedded()? })
     }
 
     /// The loaded data.
@@ -115,6 +129,8 @@ impl Engine {
             attribution.agency = dateline.as_ref().and_then(|d| d.agency.clone());
         }
 
+        let sentence_spans: Vec<Range<usize>> = sentences(text).collect();
+        let tagged = self.tag_names(text, &sentence_spans);
         let date = input.published.as_deref().and_then(|p| p.replace('-', "").parse::<u32>().ok());
         let mut found = find_entities(
             &self.lex.gazetteer,
@@ -123,7 +139,7 @@ impl Engine {
                 mf: &mf,
                 date,
                 home: input.home.as_deref(),
-                tagged: &[],
+                tagged: &tagged,
                 metonymy: &self.lex.metonymy_verbs,
             },
         );
@@ -146,8 +162,8 @@ impl Engine {
             })
             .collect();
 
-        let sentences = sentences(text).map(|r| {
-            let s = span(&r);
+        let sentences = sentence_spans.iter().map(|r| {
+            let s = span(r);
             Sentence { start: s.start, end: s.end }
         });
 
@@ -171,6 +187,40 @@ impl Engine {
             text: opts.include_text.then(|| input.text.clone()),
             warnings: input.warnings.clone(),
         }
+    }
+
+    /// Names found by the tagger, sentence by sentence, as byte spans of the original; a leading proclitic
+    /// (و ف ب ك ل, or the ل of لل) stays outside the span, as the segmenter splits it.
+    fn tag_names(&self, text: &str, sentence_spans: &[Range<usize>]) -> Vec<TaggedName> {
+        let mut tagger = self.ner.tagger();
+        let mut found = Vec::new();
+        let mut out = Vec::new();
+        let mut points = Vec::new();
+        for s in sentence_spans {
+            found.clear();
+            tagger.entities_in_text(&text[s.clone()], &mut found);
+            for (r, kind) in &found {
+                let mut span = s.start + r.start..s.start + r.end;
+                let first_word_end = text[span.clone()].find(char::is_whitespace).map_or(span.end, |p| span.start + p);
+                self.lex.segmenter.split_points(&text[span.start..first_word_end], &mut points);
+                if let Some(&p) = points.first() {
+                    let prefix = &text[span.start..span.start + p];
+                    if prefix.chars().count() <= 2 && prefix.chars().all(|c| "وفبكل".contains(c)) {
+                        span.start += p;
+                    }
+                }
+                let kind = match kind {
+                    EntityType::Pers => "PER",
+                    EntityType::Loc => "LOC",
+                    EntityType::Org => "ORG",
+                    EntityType::Misc => "MISC",
+                };
+                if span.start < span.end {
+                    out.push(TaggedName { span, kind });
+                }
+            }
+        }
+        out
     }
 
     /// Writes one line of text clitic-segmented, Farasa style: tokens separated by single spaces, clitic

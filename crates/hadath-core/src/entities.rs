@@ -57,8 +57,10 @@ impl EntityFound {
 const ROLE_FILLERS: &[&str] = &["انذاك", "السابق", "الحالي", "الاسبق", "الجديد", "المنتهيه ولايته", "الراحل", "نفسه"];
 
 /// Prepositions that make a place a location rather than an actor.
-const PLACE_PREPOSITIONS: &[&str] =
-    &["في", "الي", "من", "علي", "عن", "نحو", "حتي", "داخل", "خارج", "قرب", "بين", "عبر", "لدي", "مع", "وفي", "ومن", "والي"];
+const PLACE_PREPOSITIONS: &[&str] = &[
+    "في", "الي", "من", "علي", "عن", "نحو", "حتي", "داخل", "خارج", "قرب", "بين", "عبر", "لدي", "مع", "وفي", "ومن",
+    "والي",
+];
 
 struct Mention {
     /// Match-form byte range.
@@ -92,7 +94,10 @@ pub struct EntityInput<'a> {
 fn pick<'g>(g: &'g Gazetteer, m: &GazMatch, date: Option<u32>) -> Option<(usize, &'g GazEntry)> {
     let ids = g.key_entry_ids(m.key);
     let entry = |i: &u32| (*i as usize, &g.entries()[*i as usize]);
-    ids.iter().map(entry).find(|(_, e)| e.kind != GazKind::Person || e.valid_on(date)).or_else(|| ids.first().map(entry))
+    ids.iter()
+        .map(entry)
+        .find(|(_, e)| e.kind != GazKind::Person || e.valid_on(date))
+        .or_else(|| ids.first().map(entry))
 }
 
 /// Words of the match form between two byte offsets (split on spaces and punctuation).
@@ -100,7 +105,10 @@ fn words_between(mt: &str, a: usize, b: usize) -> Vec<&str> {
     if a >= b {
         return Vec::new();
     }
-    mt[a..b].split(|c: char| !(c.is_alphanumeric() || hadath_text::tokens::is_arabic_letter(c))).filter(|w| !w.is_empty()).collect()
+    mt[a..b]
+        .split(|c: char| !(c.is_alphanumeric() || hadath_text::tokens::is_arabic_letter(c)))
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// Only spaces, commas and fillers between two offsets?
@@ -153,7 +161,10 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
             continue;
         }
         if let Some((r2, e2)) = modifiers.get(i + 1) {
-            if matches!(e2.kind, GazKind::Nisba | GazKind::Country) && only_fillers(mt, r.end, r2.start) && words_between(mt, r.end, r2.start).is_empty() {
+            if matches!(e2.kind, GazKind::Nisba | GazKind::Country)
+                && only_fillers(mt, r.end, r2.start)
+                && words_between(mt, r.end, r2.start).is_empty()
+            {
                 composed.push(Mention {
                     m: r.start..r2.end,
                     span: input.mf.to_original(r.start..r2.end),
@@ -170,19 +181,45 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
     mentions.retain(|x| !composed.iter().any(|c| c.m.start <= x.m.start && x.m.end <= c.m.end));
     mentions.extend(composed);
 
-    // Tagger names the gazetteers do not cover.
+    // Tagger names the gazetteers do not cover. An organisation or other name of several words that
+    // contains a place ("جامعة القاهرة", "اتفاقيات أوسلو") replaces the place.
     for t in input.tagged {
         let m = input.mf.map().from_original_range(t.span.clone());
+        let multiword = input.text[t.span.clone()].contains(' ');
+        if matches!(t.kind, "ORG" | "MISC") && multiword {
+            let contained_places = |x: &Mention| {
+                x.kind == "LOC"
+                    && x.entry.is_some()
+                    && m.start <= x.m.start
+                    && x.m.end <= m.end
+                    && (x.m.end - x.m.start) < (m.end - m.start)
+            };
+            if mentions.iter().any(contained_places)
+                && !mentions.iter().any(|x| !contained_places(x) && x.m.start < m.end && m.start < x.m.end)
+            {
+                mentions.retain(|x| !contained_places(x));
+            }
+        }
         if mentions.iter().any(|x| x.m.start < m.end && m.start < x.m.end) {
             continue;
         }
-        mentions.push(Mention { m, span: t.span.clone(), kind: t.kind, entry: None, country: None, agent: None, canonical: None });
+        mentions.push(Mention {
+            m,
+            span: t.span.clone(),
+            kind: t.kind,
+            entry: None,
+            country: None,
+            agent: None,
+            canonical: None,
+        });
     }
     mentions.sort_by_key(|x| x.m.start);
 
     // Actor coding of people: a role phrase right before the name, or an apposition right after it.
     for x in mentions.iter_mut().filter(|x| x.kind == "PER") {
-        let (agent, country) = role_before(mt, &modifiers, x.m.start).or_else(|| role_after(mt, &modifiers, x.m.end)).unwrap_or((None, None));
+        let (agent, country) = role_before(mt, &modifiers, x.m.start)
+            .or_else(|| role_after(mt, &modifiers, x.m.end))
+            .unwrap_or((None, None));
         if x.agent.is_none() {
             x.agent = agent.clone();
         }
@@ -196,7 +233,9 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
     // إلى الشكوى", "موسكو ترفض". Not after a preposition, nor inside a name ("اتفاقيات أوسلو").
     for x in mentions.iter_mut().filter(|x| x.kind == "LOC") {
         let Some(i) = x.entry else { continue };
-        if g.entries()[i].subkind != "capital" || x.m.start > 0 && mt[..x.m.start].chars().next_back().is_some_and(|c| c != ' ') {
+        if g.entries()[i].subkind != "capital"
+            || x.m.start > 0 && mt[..x.m.start].chars().next_back().is_some_and(|c| c != ' ')
+        {
             continue;
         }
         let prev = mt[..x.m.start].split_whitespace().next_back().unwrap_or("");
@@ -219,7 +258,11 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
 }
 
 /// Role phrase immediately before `start`: [agent] [nisba|country]? [fillers] NAME.
-fn role_before(mt: &str, modifiers: &[(Range<usize>, &GazEntry)], start: usize) -> Option<(Option<String>, Option<String>)> {
+fn role_before(
+    mt: &str,
+    modifiers: &[(Range<usize>, &GazEntry)],
+    start: usize,
+) -> Option<(Option<String>, Option<String>)> {
     let mut pos = start;
     let mut country = None;
     let mut agent = None;
@@ -243,14 +286,25 @@ fn role_before(mt: &str, modifiers: &[(Range<usize>, &GazEntry)], start: usize) 
 }
 
 /// Apposition right after the name: NAME، [agent] [nisba|country].
-fn role_after(mt: &str, modifiers: &[(Range<usize>, &GazEntry)], end: usize) -> Option<(Option<String>, Option<String>)> {
+fn role_after(
+    mt: &str,
+    modifiers: &[(Range<usize>, &GazEntry)],
+    end: usize,
+) -> Option<(Option<String>, Option<String>)> {
     let gap_ok = |a: usize, b: usize| a <= b && mt[a..b].trim().trim_start_matches(['،', ',']).trim().is_empty();
     let mut it = modifiers.iter().filter(|(r, _)| r.start >= end);
     let (r, e) = it.next()?;
-    if e.kind != GazKind::Agent || e.subkind != "role" || !gap_ok(end, r.start) || !mt[end..r.start].contains(['،', ',']) {
+    if e.kind != GazKind::Agent
+        || e.subkind != "role"
+        || !gap_ok(end, r.start)
+        || !mt[end..r.start].contains(['،', ','])
+    {
         return None;
     }
-    let country = it.next().filter(|(r2, e2)| matches!(e2.kind, GazKind::Nisba | GazKind::Country) && gap_ok(r.end, r2.start)).and_then(|(_, e2)| e2.country.clone());
+    let country = it
+        .next()
+        .filter(|(r2, e2)| matches!(e2.kind, GazKind::Nisba | GazKind::Country) && gap_ok(r.end, r2.start))
+        .and_then(|(_, e2)| e2.country.clone());
     Some((e.agent.clone(), country))
 }
 
@@ -294,7 +348,13 @@ fn group(mt: &str, mentions: Vec<Mention>) -> Vec<EntityFound> {
         }
         keys.push(key);
         mranges.push(vec![x.m]);
-        out.push(EntityFound { kind: x.kind, canonical: x.canonical, country: x.country, agent: x.agent, mentions: vec![x.span] });
+        out.push(EntityFound {
+            kind: x.kind,
+            canonical: x.canonical,
+            country: x.country,
+            agent: x.agent,
+            mentions: vec![x.span],
+        });
     }
     out
 }
@@ -347,11 +407,17 @@ pub fn add_name_mentions(mf: &MatchForm, entities: &mut [EntityFound]) {
                     .last()
                     .map_or(s, |(i, _)| i);
                 let prefix = &mt[word_start..s];
-                let ok_prefix = prefix.is_empty() || (prefix.chars().count() <= 2 && prefix.chars().all(|c| "وفبلك".contains(c)));
+                let ok_prefix =
+                    prefix.is_empty() || (prefix.chars().count() <= 2 && prefix.chars().all(|c| "وفبلك".contains(c)));
                 let ok_end = !mt[e_..].chars().next().is_some_and(hadath_text::tokens::is_arabic_letter);
                 let overlaps = |r: &Range<usize>| r.start < e_ && s < r.end;
                 let orig = mf.to_original(s..e_);
-                if ok_prefix && ok_end && orig.start > first && !taken.iter().any(overlaps) && !added.iter().any(overlaps) {
+                if ok_prefix
+                    && ok_end
+                    && orig.start > first
+                    && !taken.iter().any(overlaps)
+                    && !added.iter().any(overlaps)
+                {
                     e.mentions.push(orig);
                     added.push(s..e_);
                 }
@@ -365,6 +431,9 @@ pub fn add_name_mentions(mf: &MatchForm, entities: &mut [EntityFound]) {
 mod tests {
     use super::*;
     use hadath_lexicon::gazetteer::GazetteerSources;
+
+    /// (representative text, type, country, agent, number of mentions)
+    type Got = (String, &'static str, Option<String>, Option<String>, usize);
 
     fn gaz() -> Gazetteer {
         Gazetteer::load(&GazetteerSources {
@@ -384,7 +453,11 @@ mod tests {
         .unwrap()
     }
 
-    fn run(text: &str, tagged: &[(&str, &'static str)], home: Option<&str>) -> Vec<(String, &'static str, Option<String>, Option<String>, usize)> {
+    fn run(
+        text: &str,
+        tagged: &[(&str, &'static str)],
+        home: Option<&str>,
+    ) -> Vec<Got> {
         let g = gaz();
         let mf = MatchForm::new(text);
         let tagged: Vec<TaggedName> = tagged
@@ -395,13 +468,25 @@ mod tests {
             })
             .collect();
         let metonymy = hadath_lexicon::parse_metonymy_verbs("m.tsv", "دفع|اتهمت\tbefore\nترفض\tboth\n").unwrap();
-        let mut ents =
-            find_entities(&g, &EntityInput { text, mf: &mf, date: Some(20230419), home, tagged: &tagged, metonymy: &metonymy });
+        let mut ents = find_entities(
+            &g,
+            &EntityInput { text, mf: &mf, date: Some(20230419), home, tagged: &tagged, metonymy: &metonymy },
+        );
         add_name_mentions(&mf, &mut ents);
-        ents.iter().map(|e| (text[e.representative()].to_string(), e.kind, e.country.clone(), e.agent.clone(), e.mentions.len())).collect()
+        ents.iter()
+            .map(|e| {
+                (text[e.representative()].to_string(), e.kind, e.country.clone(), e.agent.clone(), e.mentions.len())
+            })
+            .collect()
     }
 
-    fn has(got: &[(String, &'static str, Option<String>, Option<String>, usize)], text: &str, kind: &str, country: Option<&str>, agent: Option<&str>) {
+    fn has(
+        got: &[Got],
+        text: &str,
+        kind: &str,
+        country: Option<&str>,
+        agent: Option<&str>,
+    ) {
         assert!(
             got.iter().any(|g| g.0 == text && g.1 == kind && g.2.as_deref() == country && g.3.as_deref() == agent),
             "help: want {text} {kind} {country:?} {agent:?} in {got:?}"
@@ -410,7 +495,11 @@ mod tests {
 
     #[test]
     fn role_phrase_before_a_tagged_name() {
-        let got = run("التقى وزير الخارجية الإسرائيلي إيلي كوهين في باكو بالرئيس إلهام علييف. وهنأ كوهين علييف.", &[("إيلي كوهين", "PER")], None);
+        let got = run(
+            "التقى وزير الخارجية الإسرائيلي إيلي كوهين في باكو بالرئيس إلهام علييف. وهنأ كوهين علييف.",
+            &[("إيلي كوهين", "PER")],
+            None,
+        );
         has(&got, "إيلي كوهين", "PER", Some("ISR"), Some("GOV"));
         has(&got, "إلهام علييف", "PER", Some("AZE"), Some("GOV"));
         has(&got, "باكو", "LOC", Some("AZE"), None);

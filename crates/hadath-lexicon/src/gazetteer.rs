@@ -152,7 +152,7 @@ fn date(path: &str, n: usize, s: &str) -> Result<Option<u32>, Error> {
         return Ok(None);
     }
     match s.parse::<u32>() {
-        Ok(v) if s.len() == 8 && (1_000_0101..=2_999_1231).contains(&v) => Ok(Some(v)),
+        Ok(v) if s.len() == 8 && (10_000_101..=29_991_231).contains(&v) => Ok(Some(v)),
         _ => Err(err(path, n, format!("date {s:?} is not YYYYMMDD"))),
     }
 }
@@ -286,9 +286,11 @@ impl Gazetteer {
         for (n, line) in data_lines(text) {
             let c = cols(path, n, line, 6)?;
             let code = c[2].trim().to_string();
-            let country = (code.len() >= 3 && !code.starts_with("IGO") && !code.starts_with("NGO") && !code.starts_with("IMG"))
-                .then(|| code[..3].to_string());
-            let agent = agent_of(&code, country.as_deref()).or_else(|| (code.len() == 3 && country.is_none()).then(|| code.clone()));
+            let country =
+                (code.len() >= 3 && !code.starts_with("IGO") && !code.starts_with("NGO") && !code.starts_with("IMG"))
+                    .then(|| code[..3].to_string());
+            let agent = agent_of(&code, country.as_deref())
+                .or_else(|| (code.len() == 3 && country.is_none()).then(|| code.clone()));
             let entry = GazEntry {
                 kind: GazKind::Person,
                 canonical: c[1].trim().to_string(),
@@ -370,9 +372,14 @@ impl Gazetteer {
                     }
                 }
                 preferred => {
-                    let keep: Vec<u32> = ids.iter().copied().filter(|&i| fits(&entries[i as usize], preferred)).collect();
+                    let keep: Vec<u32> =
+                        ids.iter().copied().filter(|&i| fits(&entries[i as usize], preferred)).collect();
                     if keep.is_empty() {
-                        return Err(err(path, n, format!("preferred reading {preferred:?} matches no entry of {:?}", c[0])));
+                        return Err(err(
+                            path,
+                            n,
+                            format!("preferred reading {preferred:?} matches no entry of {:?}", c[0]),
+                        ));
                     }
                     *ids = keep;
                 }
@@ -432,7 +439,8 @@ impl Gazetteer {
             if text[e..].chars().next().is_some_and(is_word_char) {
                 continue;
             }
-            let word_start = text[..s].char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map_or(s, |(i, _)| i);
+            let word_start =
+                text[..s].char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map_or(s, |(i, _)| i);
             let key = &self.keys[m.pattern().as_usize()];
             let prefix = &text[word_start..s];
             let lil = key.starts_with("لل");
@@ -527,7 +535,8 @@ mod tests {
     #[test]
     fn nisba_inflections() {
         let forms = nisba_forms("إسرائيلي");
-        for f in ["إسرائيلي", "الإسرائيلية", "الإسرائيليين", "إسرائيليون", "الإسرائيليات"] {
+        for f in ["إسرائيلي", "الإسرائيلية", "الإسرائيليين", "إسرائيليون", "الإسرائيليات"]
+        {
             assert!(forms.contains(&f.to_string()), "{f}");
         }
         let g = gaz();

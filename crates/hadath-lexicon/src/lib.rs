@@ -253,8 +253,16 @@ impl Lexicon {
             agents: g("data/gazetteer/agents.tsv"),
             ambiguous: g("data/gazetteer/ambiguous.tsv"),
         })?;
-        let metonymy_verbs = parse_metonymy_verbs("data/actors/metonymy-verbs.tsv", file("data/actors/metonymy-verbs.tsv"))?;
-        Ok(Lexicon { agencies, attribution_cues, outlet_types, segmenter: Segmenter::new(seg), gazetteer, metonymy_verbs })
+        let metonymy_verbs =
+            parse_metonymy_verbs("data/actors/metonymy-verbs.tsv", file("data/actors/metonymy-verbs.tsv"))?;
+        Ok(Lexicon {
+            agencies,
+            attribution_cues,
+            outlet_types,
+            segmenter: Segmenter::new(seg),
+            gazetteer,
+            metonymy_verbs,
+        })
     }
 }
 
@@ -299,8 +307,9 @@ mod gazetteer_data_tests {
     fn every_entry_matches_its_own_surface_forms() {
         let lex = Lexicon::embedded().unwrap();
         let g = &lex.gazetteer;
-        let ambiguous: Vec<String> =
-            data_lines(file("data/gazetteer/ambiguous.tsv")).map(|(_, l)| match_key(l.split('\t').next().unwrap_or(""))).collect();
+        let ambiguous: Vec<String> = data_lines(file("data/gazetteer/ambiguous.tsv"))
+            .map(|(_, l)| match_key(l.split('\t').next().unwrap_or("")))
+            .collect();
         let mut checked = 0;
         for (path, name_col, canon_col) in [
             ("data/gazetteer/countries.tsv", 2, 1),

@@ -1,0 +1,288 @@
+//! `hadath train ner` and `hadath eval ner`: training and evaluating the named-entity tagger on a CoNLL BIO
+//! corpus such as ANERcorp.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use hadath_ner::corpus::{read_conll, Sentence};
+use hadath_ner::features::FeatureSet;
+use hadath_ner::train::{cross_validate, evaluate, train, TrainOptions};
+use hadath_ner::NerModel;
+
+/// `hadath train …`
+#[derive(Debug, clap::Args)]
+pub struct TrainArgs {
+    #[command(subcommand)]
+    what: TrainWhat,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum TrainWhat {
+    /// Train the named-entity tagger (averaged perceptron, Viterbi over BILOU labels) on a CoNLL BIO file,
+    /// holding out its last sentences to choose the epoch. Deterministic.
+    Ner(TrainNerArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct TrainNerArgs {
+    /// Training corpus: "token TAG" per line, a blank line between sentences (ANERcorp format).
+    #[arg(long)]
+    train: PathBuf,
+    /// Fraction of the sentences, from the end of the file, held out for choosing the epoch (0: none, the
+    /// last epoch is kept).
+    #[arg(long, default_value_t = 0.1)]
+    dev_fraction: f64,
+    /// Maximum number of epochs.
+    #[arg(long, default_value_t = 40)]
+    epochs: usize,
+    /// Seed of the per-epoch shuffle.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Leave out features seen fewer times than this in training.
+    #[arg(long, default_value_t = 1)]
+    min_count: u32,
+    /// Drop features whose averaged weights are all smaller than this in magnitude.
+    #[arg(long, default_value_t = 0.0)]
+    prune: f32,
+    /// Loss-augmented training: the margin by which the right tags must win (0: plain perceptron).
+    #[arg(long, default_value_t = 4.0)]
+    cost: f32,
+    /// Word dropout: the probability of leaving out a training token's own word and stem features in an
+    /// update (teaches the tagger to use context and affixes for unseen words).
+    #[arg(long, default_value_t = 0.2)]
+    word_dropout: f32,
+    /// Changes to the default feature groups, e.g. --features=+hstem,-bigrams (groups: seg, hstem, ctx2,
+    /// bigrams, shape-ctx, affix-ctx, raw, trigram; hstem and trigram are off by default).
+    #[arg(long, default_value = "")]
+    features: String,
+    /// Where to write the model.
+    #[arg(long, required_unless_present = "cv")]
+    out: Option<PathBuf>,
+    /// Instead of training a model, run K-fold cross-validation over the file (contiguous folds) and print
+    /// the pooled held-out scores of every epoch (for choosing features and settings).
+    #[arg(long, value_name = "K")]
+    cv: Option<usize>,
+}
+
+/// `hadath eval …`
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    #[command(subcommand)]
+    what: EvalWhat,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum EvalWhat {
+    /// Entity-level precision, recall and F1 per type and micro-averaged (exact span and type, like
+    /// conlleval) of the named-entity tagger on a CoNLL BIO file, and its speed in tokens per second.
+    Ner(EvalNerArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct EvalNerArgs {
+    /// The gold corpus: "token TAG" per line, a blank line between sentences.
+    file: PathBuf,
+    /// Evaluate this model file instead of the one embedded in the binary.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Seconds to spend measuring speed (at least one pass is made).
+    #[arg(long, default_value_t = 1.0)]
+    bench_seconds: f64,
+    /// Print every sentence with a wrong tag: token, gold tag, predicted tag.
+    #[arg(long)]
+    show_errors: bool,
+}
+
+fn read_corpus(path: &Path) -> Result<Vec<Sentence>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let sentences = read_conll(&path.display().to_string(), &text)?;
+    if sentences.is_empty() {
+        bail!("{}: no sentences", path.display());
+    }
+    Ok(sentences)
+}
+
+/// Runs `hadath train …`.
+pub fn run_train(a: TrainArgs) -> Result<i32> {
+    let mut out = io::stdout();
+    let TrainWhat::Ner(a) = a.what;
+    let features = FeatureSet::DEFAULT.edit(&a.features).map_err(anyhow::Error::msg)?;
+    let sentences = read_corpus(&a.train)?;
+    let segmenter = hadath_ner::model::embedded_segmenter()?;
+    let file_name = a.train.file_name().map_or_else(|| a.train.display().to_string(), |f| f.to_string_lossy().into());
+    let command = format!(
+        "hadath train ner --train {} --dev-fraction {} --epochs {} --seed {} --min-count {} --prune {} --cost {} --word-dropout {} --features '{}' --out {}",
+        file_name,
+        a.dev_fraction,
+        a.epochs,
+        a.seed,
+        a.min_count,
+        a.prune,
+        a.cost,
+        a.word_dropout,
+        features.names(),
+        a.out.as_deref().unwrap_or(Path::new("-")).display()
+    );
+    let meta = format!(
+        "hadath NER model\ncommand: {command}\ndata: ANERcorp, CAMeL Lab split (Benajiba et al. 2007; Obeid et al. 2020), \
+         CC BY-SA 4.0\nlicence: CC BY-SA 4.0 (a derived work of ANERcorp)\n"
+    );
+    let opts = TrainOptions {
+        epochs: a.epochs,
+        dev_fraction: a.dev_fraction,
+        seed: a.seed,
+        min_count: a.min_count,
+        features,
+        prune: a.prune,
+        cost: a.cost,
+        word_dropout: a.word_dropout,
+        meta,
+    };
+    eprintln!("{command}");
+    eprintln!("features: {}", features.names());
+    let started = Instant::now();
+    if let Some(k) = a.cv {
+        let pooled = cross_validate(&sentences, &segmenter, &opts, k, &mut |fold, r| {
+            if let Some(d) = &r.dev {
+                eprint!("\rfold {}/{k} epoch {:>2}  F1 {:.4}   ", fold + 1, r.epoch, d.micro().f1());
+            }
+        })?;
+        eprintln!();
+        let mut best = (0.0, 0);
+        for (e, s) in pooled.iter().enumerate() {
+            let m = s.micro();
+            writeln!(out, "epoch {:>2}  {k}-fold P {:.4} R {:.4} F1 {:.4}", e + 1, m.precision(), m.recall(), m.f1())?;
+            if m.f1() > best.0 {
+                best = (m.f1(), e);
+            }
+        }
+        writeln!(out, "best epoch {} ({:.1} s):\n{}", best.1 + 1, started.elapsed().as_secs_f64(), pooled[best.1])?;
+        return Ok(0);
+    }
+    let out_path = a.out.clone().context("--out is required")?;
+    let trained = train(&sentences, &segmenter, &opts, &mut |r| {
+        let dev = r.dev.as_ref().map_or_else(String::new, |d| {
+            let m = d.micro();
+            format!("  held-out P {:.4} R {:.4} F1 {:.4}", m.precision(), m.recall(), m.f1())
+        });
+        let _ = writeln!(io::stdout(), "epoch {:>2}  mistakes {:>5}{dev}", r.epoch, r.mistakes);
+    })?;
+    writeln!(
+        out,
+        "sentences: {} train, {} held out; features: {} seen, {} in the model; best epoch {}; {:.1} s",
+        trained.split.0,
+        trained.split.1,
+        trained.features.0,
+        trained.features.1,
+        trained.best_epoch,
+        started.elapsed().as_secs_f64()
+    )?;
+    if let Some(d) = &trained.dev {
+        writeln!(out, "held-out scores of the saved model (epoch {}):\n{d}", trained.best_epoch)?;
+    }
+    if let Some(dir) = out_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    }
+    let tmp = out_path.with_extension("tmp");
+    std::fs::write(&tmp, &trained.model).with_context(|| format!("{}: cannot write", tmp.display()))?;
+    std::fs::rename(&tmp, &out_path).with_context(|| format!("{}: cannot write", out_path.display()))?;
+    writeln!(out, "wrote {} ({} bytes)", out_path.display(), trained.model.len())?;
+    out.flush()?;
+    Ok(0)
+}
+
+/// Runs `hadath eval …`.
+pub fn run_eval(a: EvalArgs) -> Result<i32> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let EvalWhat::Ner(a) = a.what;
+    let model = match &a.model {
+        None => NerModel::embedded()?,
+        Some(p) => {
+            let bytes = std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
+            let segmenter = hadath_ner::model::embedded_segmenter()?;
+            NerModel::from_bytes(&bytes, segmenter).with_context(|| p.display().to_string())?
+        }
+    };
+    if !model.segmenter_is_current() {
+        eprintln!(
+            "hadath: warning: the clitic segmenter has changed since this model was trained; retrain it \
+             (see data/models/README.md)"
+        );
+    }
+    for line in model.metadata().lines() {
+        writeln!(out, "model: {line}")?;
+    }
+    let sentences = read_corpus(&a.file)?;
+    let scores = evaluate(&model, &sentences);
+    if a.show_errors {
+        let mut tagger = model.tagger();
+        for (k, s) in sentences.iter().enumerate() {
+            let pred = tagger.tag(&s.words, &[]); // (eval files carry no extra features)
+            if pred != s.tags.as_slice() {
+                writeln!(out, "# sentence {}", k + 1)?;
+                for ((w, g), p) in s.words.iter().zip(&s.tags).zip(pred) {
+                    let mark = if g == p { "" } else { "  <<<" };
+                    writeln!(out, "{w}\t{g}\t{p}{mark}")?;
+                }
+                writeln!(out)?;
+            }
+        }
+    }
+    writeln!(out, "{}: {} sentences", a.file.display(), sentences.len())?;
+    writeln!(out, "{scores}")?;
+
+    // Speed: tag the whole file repeatedly on one thread, in rounds of about 0.1 s; the best round is the
+    // figure least disturbed by other processes on the machine. Each pass uses a fresh tagger, so that the
+    // unknown words it remembers do not carry over from one pass to the next.
+    let tokens: usize = sentences.iter().map(|s| s.words.len()).sum();
+    let words: Vec<Vec<&str>> = sentences.iter().map(|s| s.words.iter().map(String::as_str).collect()).collect();
+    let started = Instant::now();
+    let mut rates = Vec::new();
+    let mut total = 0usize;
+    let mut checksum = 0usize;
+    loop {
+        let round = Instant::now();
+        let mut n = 0usize;
+        while n == 0 || round.elapsed().as_secs_f64() < 0.1 {
+            let mut tagger = model.tagger();
+            for w in &words {
+                checksum += tagger.tag(w, &[]).iter().filter(|t| t.entity_type().is_some()).count();
+            }
+            n += tokens;
+        }
+        rates.push(n as f64 / round.elapsed().as_secs_f64());
+        total += n;
+        if started.elapsed().as_secs_f64() >= a.bench_seconds {
+            break;
+        }
+    }
+    rates.sort_by(f64::total_cmp);
+    let rate = rates[rates.len() - 1];
+    writeln!(
+        out,
+        "speed: {:.0} tokens/s on one thread (best of {} rounds; median {:.0}; {} tokens tagged in {:.2} s; checksum {})",
+        rate,
+        rates.len(),
+        rates[rates.len() / 2],
+        total,
+        started.elapsed().as_secs_f64(),
+        checksum
+    )?;
+    let m = scores.micro();
+    writeln!(
+        out,
+        "summary: micro_p={:.4} micro_r={:.4} micro_f1={:.4} pers_f1={:.4} loc_f1={:.4} org_f1={:.4} misc_f1={:.4} tokens_per_s={:.0}",
+        m.precision(),
+        m.recall(),
+        m.f1(),
+        scores.of(hadath_ner::EntityType::Pers).f1(),
+        scores.of(hadath_ner::EntityType::Loc).f1(),
+        scores.of(hadath_ner::EntityType::Org).f1(),
+        scores.of(hadath_ner::EntityType::Misc).f1(),
+        rate
+    )?;
+    out.flush()?;
+    Ok(0)
+}

@@ -1,0 +1,64 @@
+//! hadath's named-entity tagger: PERS, LOC, ORG and MISC over BIO tags, for names that gazetteers do not know.
+//!
+//! A structured averaged perceptron (Collins 2002) with first-order Viterbi decoding over BILOU labels
+//! (returned as BIO [`Tag`]s), trained on the ANERcorp training split with loss-augmented updates and word
+//! dropout (so that it learns to tag words it has never seen from their context and shape). Features: the
+//! token and its match form, its stem, proclitics and enclitic from hadath's clitic segmenter, the stem
+//! without the article, 1–4 character prefixes and suffixes, shape, length, the article, words and stems at
+//! ±1 and ±2, word and stem bigrams, neighbours' affixes and proclitics, the shapes around the token, and any
+//! per-token features the caller supplies (gazetteer matches such as `gaz=LOC`). Every feature is a stable
+//! 64-bit hash looked up in an open-addressing table of quantised weights; the weights of the features of
+//! each training word are summed once at load time, so a known word costs one lookup. Tagging allocates
+//! nothing per token.
+//!
+//! The model file `data/models/ner.ap` (format in [`model`]) is embedded in the binary. It is derived from
+//! ANERcorp (CC BY-SA 4.0) and is therefore itself licensed CC BY-SA 4.0; see `data/models/README.md`.
+//!
+//! ```
+//! use hadath_ner::{EntityType, NerModel};
+//! let model = NerModel::embedded().unwrap();
+//! let words = ["التقى", "الرئيس", "الفرنسي", "إيمانويل", "ماكرون", "في", "باريس"];
+//! let found = model.entities(&words, &[]);
+//! assert!(found.iter().any(|e| e.kind == EntityType::Pers && e.start == 3 && e.end == 5));
+//! assert!(found.iter().any(|e| e.kind == EntityType::Loc && e.start == 6));
+//! ```
+//!
+//! For many sentences, keep a [`Tagger`] (one per thread) to reuse its buffers:
+//!
+//! ```
+//! # let model = hadath_ner::NerModel::embedded().unwrap();
+//! let mut tagger = model.tagger();
+//! let gaz: &[&str] = &["gaz=LOC"];
+//! let tags = tagger.tag(&["وصل", "إلى", "باكو"], &[&[], &[], gaz]);
+//! assert_eq!(tags.len(), 3);
+//! ```
+#![deny(missing_docs)]
+
+pub mod corpus;
+pub mod features;
+pub mod labels;
+pub mod model;
+pub mod score;
+pub mod tags;
+pub mod train;
+pub mod viterbi;
+
+pub use model::{NerModel, Tagger};
+pub use tags::{entities, EntitySpan, EntityType, Tag, N_TAGS};
+
+/// Errors of loading a model, reading a corpus or training.
+#[derive(Debug, thiserror::Error)]
+pub enum NerError {
+    /// The model file is malformed or from an incompatible version.
+    #[error("NER model: {0}")]
+    Format(String),
+    /// The embedded lexicon (for the clitic segmenter) failed to load.
+    #[error("lexicon: {0}")]
+    Lexicon(String),
+    /// A corpus line is malformed.
+    #[error("{0}")]
+    Corpus(String),
+    /// Training cannot run with these settings.
+    #[error("training: {0}")]
+    Train(String),
+}

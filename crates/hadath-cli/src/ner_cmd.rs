@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use hadath_ner::corpus::{read_conll, Sentence};
+use hadath_ner::corpus::{add_gazetteer_features, read_conll, Sentence};
 use hadath_ner::features::FeatureSet;
 use hadath_ner::train::{cross_validate, evaluate, train, TrainOptions};
 use hadath_ner::NerModel;
@@ -54,7 +54,8 @@ struct TrainNerArgs {
     #[arg(long, default_value_t = 0.2)]
     word_dropout: f32,
     /// Changes to the default feature groups, e.g. --features=+hstem,-bigrams (groups: seg, hstem, ctx2,
-    /// bigrams, shape-ctx, affix-ctx, raw, trigram; hstem and trigram are off by default).
+    /// bigrams, shape-ctx, affix-ctx, raw, trigram, gaz; hstem and trigram are off by default; gaz adds the
+    /// embedded gazetteer's per-token features).
     #[arg(long, default_value = "")]
     features: String,
     /// Where to write the model.
@@ -95,6 +96,11 @@ struct EvalNerArgs {
     show_errors: bool,
 }
 
+/// The embedded gazetteer, the one the engine uses at run time.
+fn gazetteer() -> Result<hadath_lexicon::gazetteer::Gazetteer> {
+    Ok(hadath_lexicon::Lexicon::embedded().context("loading the embedded lexicon")?.gazetteer)
+}
+
 fn read_corpus(path: &Path) -> Result<Vec<Sentence>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
     let sentences = read_conll(&path.display().to_string(), &text)?;
@@ -109,7 +115,10 @@ pub fn run_train(a: TrainArgs) -> Result<i32> {
     let mut out = io::stdout();
     let TrainWhat::Ner(a) = a.what;
     let features = FeatureSet::DEFAULT.edit(&a.features).map_err(anyhow::Error::msg)?;
-    let sentences = read_corpus(&a.train)?;
+    let mut sentences = read_corpus(&a.train)?;
+    if features.has(FeatureSet::GAZ) {
+        add_gazetteer_features(&gazetteer()?, &mut sentences);
+    }
     let segmenter = hadath_ner::model::embedded_segmenter()?;
     let file_name = a.train.file_name().map_or_else(|| a.train.display().to_string(), |f| f.to_string_lossy().into());
     let command = format!(
@@ -214,12 +223,19 @@ pub fn run_eval(a: EvalArgs) -> Result<i32> {
     for line in model.metadata().lines() {
         writeln!(out, "model: {line}")?;
     }
-    let sentences = read_corpus(&a.file)?;
+    let mut sentences = read_corpus(&a.file)?;
+    if model.feature_set().has(FeatureSet::GAZ) {
+        add_gazetteer_features(&gazetteer()?, &mut sentences);
+    }
     let scores = evaluate(&model, &sentences);
+    // Each sentence's extra features as the tagger takes them.
+    let extra_strs: Vec<Vec<Vec<&str>>> =
+        sentences.iter().map(|s| s.extra.iter().map(|x| x.iter().map(String::as_str).collect()).collect()).collect();
+    let extras: Vec<Vec<&[&str]>> = extra_strs.iter().map(|x| x.iter().map(Vec::as_slice).collect()).collect();
     if a.show_errors {
         let mut tagger = model.tagger();
         for (k, s) in sentences.iter().enumerate() {
-            let pred = tagger.tag(&s.words, &[]); // (eval files carry no extra features)
+            let pred = tagger.tag(&s.words, &extras[k]);
             if pred != s.tags.as_slice() {
                 writeln!(out, "# sentence {}", k + 1)?;
                 for ((w, g), p) in s.words.iter().zip(&s.tags).zip(pred) {
@@ -247,8 +263,8 @@ pub fn run_eval(a: EvalArgs) -> Result<i32> {
         let mut n = 0usize;
         while n == 0 || round.elapsed().as_secs_f64() < 0.1 {
             let mut tagger = model.tagger();
-            for w in &words {
-                checksum += tagger.tag(w, &[]).iter().filter(|t| t.entity_type().is_some()).count();
+            for (w, x) in words.iter().zip(&extras) {
+                checksum += tagger.tag(w, x).iter().filter(|t| t.entity_type().is_some()).count();
             }
             n += tokens;
         }

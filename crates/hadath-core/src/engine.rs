@@ -141,13 +141,14 @@ impl Engine {
                 home: input.home.as_deref(),
                 tagged: &tagged,
                 metonymy: &self.lex.metonymy_verbs,
+                sentences: &sentence_spans,
             },
         );
         add_name_mentions(&mf, &mut found);
         let entities = found
             .iter()
             .map(|e| {
-                let rep = e.representative();
+                let rep = e.representative(text);
                 let s = span(&rep);
                 Entity {
                     text: text[rep].to_string(),
@@ -157,6 +158,7 @@ impl Engine {
                     canonical: e.canonical.clone(),
                     country: e.country.clone(),
                     agent: e.agent.clone(),
+                    country_basis: e.country_basis.map(String::from),
                     mentions: e.mentions.iter().map(&span).collect(),
                 }
             })

@@ -36,16 +36,20 @@ pub struct EntityFound {
     pub country: Option<String>,
     /// Agent.
     pub agent: Option<String>,
+    /// Where the country comes from: gazetteer, role, home, sentence or document.
+    pub country_basis: Option<&'static str>,
     /// Mentions (byte spans, in text order); the longest is the entity's representative.
     pub mentions: Vec<Range<usize>>,
 }
 
 impl EntityFound {
-    /// The longest mention (first on ties).
-    pub fn representative(&self) -> Range<usize> {
+    /// The longest mention (first on ties), preferring one not cut out of a لل-word ("لجيش التركي" in
+    /// "للجيش التركي") when the entity has another.
+    pub fn representative(&self, text: &str) -> Range<usize> {
+        let cut = |m: &Range<usize>| text[..m.start].ends_with('ل') && text[m.clone()].starts_with('ل');
         let mut best = self.mentions[0].clone();
         for m in &self.mentions[1..] {
-            if m.len() > best.len() {
+            if (!cut(m), m.len()) > (!cut(&best), best.len()) {
                 best = m.clone();
             }
         }
@@ -72,6 +76,7 @@ struct Mention {
     country: Option<String>,
     agent: Option<String>,
     canonical: Option<String>,
+    basis: Option<&'static str>,
 }
 
 /// The context the entity stage needs.
@@ -88,6 +93,8 @@ pub struct EntityInput<'a> {
     pub tagged: &'a [TaggedName],
     /// Verbs that make a capital stand for its government.
     pub metonymy: &'a MetonymyVerbs,
+    /// Sentence spans (bytes of the original), for context countries.
+    pub sentences: &'a [Range<usize>],
 }
 
 /// Picks the entry a match names: a person's role valid on the date first; otherwise the first listed.
@@ -149,6 +156,7 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
                     country: e.country.clone(),
                     agent: e.agent.clone(),
                     canonical: Some(e.canonical.clone()),
+                    basis: e.country.as_ref().map(|_| "gazetteer"),
                 });
             }
         }
@@ -173,6 +181,7 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
                     country: e2.country.clone(),
                     agent: e.agent.clone(),
                     canonical: None,
+                    basis: e2.country.as_ref().map(|_| "role"),
                 });
             }
         }
@@ -211,6 +220,7 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
             country: None,
             agent: None,
             canonical: None,
+            basis: None,
         });
     }
     mentions.sort_by_key(|x| x.m.start);
@@ -224,8 +234,14 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
             x.agent = agent.clone();
         }
         match (&x.country, country) {
-            (None, Some(c)) => x.country = Some(c),
-            (None, None) if agent.is_some() && x.entry.is_none() => x.country = input.home.map(String::from),
+            (None, Some(c)) => {
+                x.country = Some(c);
+                x.basis = Some("role");
+            }
+            (None, None) if agent.is_some() && x.entry.is_none() && input.home.is_some() => {
+                x.country = input.home.map(String::from);
+                x.basis = Some("home");
+            }
             _ => {}
         }
     }
@@ -254,7 +270,66 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
         }
     }
 
-    group(mt, mentions)
+    let mut entities = group(mt, mentions);
+    context_countries(g, input, &matches, &mut entities);
+    entities
+}
+
+/// Countries named in a stretch of the match form: country names, nisbas, places, people and
+/// organisations with a country (not agents).
+fn countries_in(g: &Gazetteer, matches: &[GazMatch], date: Option<u32>, r: Range<usize>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in matches.iter().filter(|m| r.start <= m.start && m.end <= r.end) {
+        if let Some((_, e)) = pick(g, m, date) {
+            if e.kind != GazKind::Agent {
+                if let Some(c) = &e.country {
+                    out.push(c.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// An entity still without a country takes the only country its sentence names (basis "sentence"), else
+/// the country that dominates the document (at least half of the country evidence and twice the next:
+/// basis "document"). International bodies and agents are left alone.
+fn context_countries(g: &Gazetteer, input: &EntityInput<'_>, matches: &[GazMatch], entities: &mut [EntityFound]) {
+    let mut doc: Vec<(String, usize)> = Vec::new();
+    for c in countries_in(g, matches, input.date, 0..input.mf.text().len()) {
+        match doc.iter_mut().find(|(k, _)| *k == c) {
+            Some((_, n)) => *n += 1,
+            None => doc.push((c, 1)),
+        }
+    }
+    doc.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let total: usize = doc.iter().map(|(_, n)| n).sum();
+    let dominant = match doc.as_slice() {
+        [(c, n), rest @ ..] if 2 * n >= total && rest.first().is_none_or(|(_, m)| *n >= 2 * m) => Some(c.clone()),
+        _ => None,
+    };
+    for e in entities.iter_mut().filter(|e| e.country.is_none() && e.kind != "MISC") {
+        if matches!(e.agent.as_deref(), Some("IGO" | "NGO" | "IMG")) {
+            continue;
+        }
+        let first = e.mentions[0].clone();
+        let sentence = input.sentences.iter().find(|s| s.start <= first.start && first.end <= s.end).cloned();
+        if let Some(s) = sentence {
+            let ms = input.mf.map().from_original_range(s);
+            let mut cs = countries_in(g, matches, input.date, ms);
+            cs.sort();
+            cs.dedup();
+            if cs.len() == 1 {
+                e.country = cs.pop();
+                e.country_basis = Some("sentence");
+                continue;
+            }
+        }
+        if let Some(c) = &dominant {
+            e.country = Some(c.clone());
+            e.country_basis = Some("document");
+        }
+    }
 }
 
 /// Role phrase immediately before `start`: [agent] [nisba|country]? [fillers] NAME.
@@ -340,6 +415,7 @@ fn group(mt: &str, mentions: Vec<Mention>) -> Vec<EntityFound> {
             mranges[i].push(x.m);
             if e.country.is_none() {
                 e.country = x.country;
+                e.country_basis = x.basis;
             }
             if e.agent.is_none() {
                 e.agent = x.agent;
@@ -353,6 +429,7 @@ fn group(mt: &str, mentions: Vec<Mention>) -> Vec<EntityFound> {
             canonical: x.canonical,
             country: x.country,
             agent: x.agent,
+            country_basis: x.basis,
             mentions: vec![x.span],
         });
     }
@@ -468,14 +545,23 @@ mod tests {
             })
             .collect();
         let metonymy = hadath_lexicon::parse_metonymy_verbs("m.tsv", "دفع|اتهمت\tbefore\nترفض\tboth\n").unwrap();
+        let sentences: Vec<Range<usize>> = hadath_text::sentences::sentences(text).collect();
         let mut ents = find_entities(
             &g,
-            &EntityInput { text, mf: &mf, date: Some(20230419), home, tagged: &tagged, metonymy: &metonymy },
+            &EntityInput {
+                text,
+                mf: &mf,
+                date: Some(20230419),
+                home,
+                tagged: &tagged,
+                metonymy: &metonymy,
+                sentences: &sentences,
+            },
         );
         add_name_mentions(&mf, &mut ents);
         ents.iter()
             .map(|e| {
-                (text[e.representative()].to_string(), e.kind, e.country.clone(), e.agent.clone(), e.mentions.len())
+                (text[e.representative(text)].to_string(), e.kind, e.country.clone(), e.agent.clone(), e.mentions.len())
             })
             .collect()
     }

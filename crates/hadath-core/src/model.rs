@@ -150,6 +150,11 @@ pub struct Entity {
     pub country: Option<String>,
     /// CAMEO agent code (GOV, MIL, …).
     pub agent: Option<String>,
+    /// Where `country` comes from: "gazetteer" (the entry itself), "role" (a role phrase or nationality
+    /// next to the name), "home" (`--home`, for an unqualified national role), "sentence" (the only country
+    /// its sentence names) or "document" (the country that dominates the article). Null when `country` is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_basis: Option<String>,
     /// All mentions.
     #[serde(default)]
     pub mentions: Vec<Span>,

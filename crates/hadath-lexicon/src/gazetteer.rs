@@ -5,7 +5,9 @@
 //! للأمم المتحدة), and the match then covers the name only. It must end at a word end.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use hadath_text::normalize::match_key;
+use std::ops::Range;
+
+use hadath_text::normalize::{match_key, MatchForm};
 use hadath_text::tokens::is_arabic_letter;
 
 use crate::{data_lines, err, Error};
@@ -462,6 +464,122 @@ impl Gazetteer {
         kept.sort_by_key(|m| m.start);
         kept
     }
+
+    /// Per-token gazetteer features for the named-entity tagger, the same in training and at run time:
+    /// `text` is one sentence, `tokens` its tokens' byte ranges (in order, not overlapping); `out` gets one
+    /// list per token (its lists are reused).
+    ///
+    /// [`Gazetteer::find`] runs on the sentence's match form; each match, mapped back to the original,
+    /// marks the tokens it overlaps: the first `B`, the others `I`. Features: `gaz=B-LOC` / `gaz=I-LOC`
+    /// (countries and places; also `gaz=country` on a country), `gaz=B-ORG`, `gaz=B-PER` (and `I-`), `nisba`
+    /// (a nisba or demonym), `agent=B-role` / `agent=B-body` / `agent=B-sector` (and `I-`, from agents.tsv,
+    /// with `agent=GOV` on government roles), and on the two tokens that follow a role phrase (a role word,
+    /// then any nisbas, countries or fillers such as السابق) `after=role` / `after=role2`: a strong cue for a
+    /// person's name ("الرئيس الفرنسي جاك شيراك"). The tagger adds each token's neighbours' features itself.
+    pub fn token_features(&self, text: &str, tokens: &[Range<usize>], out: &mut Vec<Vec<&'static str>>) {
+        out.truncate(tokens.len());
+        for v in out.iter_mut() {
+            v.clear();
+        }
+        out.resize_with(tokens.len(), Vec::new);
+        if tokens.is_empty() {
+            return;
+        }
+        let mf = MatchForm::new(text);
+        // What each token is part of, for the role-phrase features: 0 nothing, 1 role, 2 nisba/country.
+        let mut part = vec![0u8; tokens.len()];
+        for m in self.find(mf.text()) {
+            let r = mf.to_original(m.start..m.end);
+            let first = tokens.partition_point(|t| t.end <= r.start);
+            let mut kinds = [false; 6];
+            let mut gov = false;
+            let mut subkind = "";
+            for e in self.key_entries(m.key) {
+                kinds[e.kind as usize] = true;
+                if e.kind == GazKind::Agent {
+                    gov |= e.agent.as_deref() == Some("GOV") && e.subkind == "role";
+                    if subkind.is_empty() {
+                        subkind = match e.subkind.as_str() {
+                            "role" => "role",
+                            "body" => "body",
+                            "sector" => "sector",
+                            _ => "",
+                        };
+                    }
+                }
+            }
+            for (k, i) in (first..tokens.len()).take_while(|&i| tokens[i].start < r.end).enumerate() {
+                let b = k == 0;
+                let f = &mut out[i];
+                if kinds[GazKind::Country as usize] || kinds[GazKind::Place as usize] {
+                    f.push(if b { "gaz=B-LOC" } else { "gaz=I-LOC" });
+                }
+                if kinds[GazKind::Country as usize] {
+                    f.push("gaz=country");
+                }
+                if kinds[GazKind::Organisation as usize] {
+                    f.push(if b { "gaz=B-ORG" } else { "gaz=I-ORG" });
+                }
+                if kinds[GazKind::Person as usize] {
+                    f.push(if b { "gaz=B-PER" } else { "gaz=I-PER" });
+                }
+                if kinds[GazKind::Nisba as usize] {
+                    f.push("nisba");
+                }
+                if kinds[GazKind::Agent as usize] {
+                    f.push(match (subkind, b) {
+                        ("role", true) => "agent=B-role",
+                        ("role", false) => "agent=I-role",
+                        ("body", true) => "agent=B-body",
+                        ("body", false) => "agent=I-body",
+                        ("sector", true) => "agent=B-sector",
+                        ("sector", false) => "agent=I-sector",
+                        (_, true) => "agent=B",
+                        (_, false) => "agent=I",
+                    });
+                    if gov {
+                        f.push("agent=GOV");
+                    }
+                }
+                if kinds[GazKind::Agent as usize] && subkind == "role" {
+                    part[i] = 1;
+                } else if part[i] == 0 && (kinds[GazKind::Nisba as usize] || kinds[GazKind::Country as usize]) {
+                    part[i] = 2;
+                }
+            }
+        }
+        // After a role phrase: role word(s), then nisbas, countries and fillers.
+        let mut i = 0;
+        while i < tokens.len() {
+            if part[i] != 1 {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < tokens.len() && (part[j] != 0 || is_role_filler(mf_word(&mf, text, &tokens[j]))) {
+                j += 1;
+            }
+            if j < tokens.len() {
+                out[j].push("after=role");
+                if j + 1 < tokens.len() && part[j + 1] == 0 {
+                    out[j + 1].push("after=role2");
+                }
+            }
+            i = j.max(i + 1);
+        }
+    }
+}
+
+/// The match form of a token of `text` (an empty string if the token's span does not map cleanly).
+fn mf_word<'a>(mf: &'a MatchForm, _text: &str, token: &Range<usize>) -> &'a str {
+    let a = mf.map().from_original(token.start);
+    let b = mf.map().from_original(token.end);
+    mf.text().get(a..b.max(a)).unwrap_or("")
+}
+
+/// Words that may stand between a role phrase and the name ("وزير الخارجية آنذاك شيمون بيريز").
+fn is_role_filler(w: &str) -> bool {
+    matches!(w, "انذاك" | "السابق" | "الحالي" | "الاسبق" | "الجديد" | "الراحل" | "،" | ",")
 }
 
 #[inline]

@@ -235,6 +235,28 @@ pub fn parse_word_list(text: &str) -> Vec<String> {
     out
 }
 
+/// Agencies as organisations.tsv lines: every form after "وكالة", and bare forms long enough not to be
+/// ordinary words (six letters or more: رويترز، الأناضول، فرانس برس; not واس، وام، فارس).
+fn agency_organisations(agencies: &[Agency]) -> String {
+    let mut out = String::new();
+    for a in agencies {
+        let mut forms: Vec<String> = Vec::new();
+        for f in &a.forms {
+            let letters = f.chars().filter(|c| c.is_alphabetic()).count();
+            if f.starts_with("وكالة") {
+                forms.push(f.clone());
+                continue;
+            }
+            forms.push(format!("وكالة {f}"));
+            if letters >= 6 && !f.contains('.') {
+                forms.push(f.clone());
+            }
+        }
+        out.push_str(&format!("{}\t{}\tMEDIA\t{}MED\t{}\n", forms.join("|"), a.name, a.country, a.country));
+    }
+    out
+}
+
 impl Lexicon {
     /// Loads the data embedded in the binary.
     pub fn embedded() -> Result<Lexicon, Error> {
@@ -245,10 +267,12 @@ impl Lexicon {
         let seg = SegLexicon::from_tsv(file("data/lexicon/seg-stems.tsv"))
             .map_err(|e| err("data/lexicon/seg-stems.tsv", 0, e.to_string()))?;
         let g = |p: &'static str| (p, file(p));
+        // News agencies are organisations too (media of their country): "وكالة الأناضول", "رويترز".
+        let organisations = format!("{}\n{}", file("data/gazetteer/organisations.tsv"), agency_organisations(&agencies));
         let gazetteer = gazetteer::Gazetteer::load(&gazetteer::GazetteerSources {
             countries: g("data/gazetteer/countries.tsv"),
             places: g("data/gazetteer/places.tsv"),
-            organisations: g("data/gazetteer/organisations.tsv"),
+            organisations: ("data/gazetteer/organisations.tsv + data/structure/agencies.tsv", &organisations),
             people: g("data/gazetteer/people.tsv"),
             agents: g("data/gazetteer/agents.tsv"),
             ambiguous: g("data/gazetteer/ambiguous.tsv"),

@@ -1,6 +1,8 @@
 //! Reading CoNLL-style BIO corpora such as ANERcorp: one `token TAG` per line (the token is the first
 //! whitespace-separated field, the tag the last), a blank line between sentences.
 
+use hadath_lexicon::gazetteer::Gazetteer;
+
 use crate::tags::Tag;
 use crate::NerError;
 
@@ -40,6 +42,27 @@ pub fn read_conll(name: &str, text: &str) -> Result<Vec<Sentence>, NerError> {
         out.push(cur);
     }
     Ok(out)
+}
+
+/// Fills each sentence's [`Sentence::extra`] with the gazetteer features of its tokens, as the engine
+/// computes them at run time ([`Gazetteer::token_features`] over the tokens joined by single spaces).
+pub fn add_gazetteer_features(gaz: &Gazetteer, sentences: &mut [Sentence]) {
+    let mut text = String::new();
+    let mut spans = Vec::new();
+    let mut feats = Vec::new();
+    for s in sentences {
+        text.clear();
+        spans.clear();
+        for w in &s.words {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            spans.push(text.len()..text.len() + w.len());
+            text.push_str(w);
+        }
+        gaz.token_features(&text, &spans, &mut feats);
+        s.extra = feats.iter().map(|f| f.iter().map(|x| x.to_string()).collect()).collect();
+    }
 }
 
 /// Rewrites an `I-X` that cannot continue the previous tag as `B-X` (same entities, as `conlleval` reads

@@ -86,6 +86,10 @@ impl FeatureSet {
     pub const RAW: u32 = 1 << 6;
     /// Word trigram w-1 w0 w+1.
     pub const TRIGRAM: u32 = 1 << 7;
+    /// The caller supplies gazetteer features
+    /// (`hadath_lexicon::gazetteer::Gazetteer::token_features`) as the tokens' extra features: training,
+    /// evaluation and the engine compute them when the model has this group.
+    pub const GAZ: u32 = 1 << 8;
 
     /// The default set (HSTEM and TRIGRAM made no difference in 5-fold cross-validation on the ANERcorp
     /// training split, so they are off).
@@ -102,6 +106,7 @@ impl FeatureSet {
         ("affix-ctx", Self::AFFIX_CTX),
         ("raw", Self::RAW),
         ("trigram", Self::TRIGRAM),
+        ("gaz", Self::GAZ),
     ];
 
     /// Is group `bit` on?

@@ -142,6 +142,7 @@ impl Engine {
                 tagged: &tagged,
                 metonymy: &self.lex.metonymy_verbs,
                 sentences: &sentence_spans,
+                name_heads: &self.lex.name_heads,
             },
         );
         add_name_mentions(&mf, &mut found);

@@ -95,6 +95,8 @@ pub struct EntityInput<'a> {
     pub metonymy: &'a MetonymyVerbs,
     /// Sentence spans (bytes of the original), for context countries.
     pub sentences: &'a [Range<usize>],
+    /// Head nouns that make a named thing out of the place after them (اتفاقيات أوسلو → MISC).
+    pub name_heads: &'a std::collections::HashSet<String>,
 }
 
 /// Picks the entry a match names: a person's role valid on the date first; otherwise the first listed.
@@ -186,6 +188,27 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
             }
         }
     }
+    // Named things after a head noun: "اتفاقيات أوسلو", "إعلان القاهرة" (MISC, no country: the accords are
+    // not Norway's). The place mention inside is replaced.
+    for x in mentions.iter_mut().filter(|x| x.kind == "LOC" && x.entry.is_some()) {
+        let before = &mt[..x.m.start];
+        let Some(head) = before.split_whitespace().next_back() else { continue };
+        let adjacent = before.ends_with(' ') && before.trim_end().ends_with(head);
+        let bare = head.strip_prefix('و').filter(|h| input.name_heads.contains(*h)).unwrap_or(head);
+        let bare = bare.strip_prefix("ال").filter(|h| input.name_heads.contains(*h)).unwrap_or(bare);
+        if adjacent && input.name_heads.contains(bare) && x.m.start == x.m.start.max(1) {
+            let head_start = before.trim_end().len() - bare.len();
+            x.m = head_start..x.m.end;
+            x.span = input.mf.to_original(x.m.clone());
+            x.kind = "MISC";
+            x.entry = None;
+            x.country = None;
+            x.agent = None;
+            x.canonical = None;
+            x.basis = None;
+        }
+    }
+
     // A composition replaces the country mention inside it ("وزارة خارجية إيران" is the ministry).
     mentions.retain(|x| !composed.iter().any(|c| c.m.start <= x.m.start && x.m.end <= c.m.end));
     mentions.extend(composed);
@@ -530,11 +553,7 @@ mod tests {
         .unwrap()
     }
 
-    fn run(
-        text: &str,
-        tagged: &[(&str, &'static str)],
-        home: Option<&str>,
-    ) -> Vec<Got> {
+    fn run(text: &str, tagged: &[(&str, &'static str)], home: Option<&str>) -> Vec<Got> {
         let g = gaz();
         let mf = MatchForm::new(text);
         let tagged: Vec<TaggedName> = tagged
@@ -556,6 +575,7 @@ mod tests {
                 tagged: &tagged,
                 metonymy: &metonymy,
                 sentences: &sentences,
+                name_heads: &["اتفاقيات", "اعلان"].iter().map(|s| s.to_string()).collect(),
             },
         );
         add_name_mentions(&mf, &mut ents);
@@ -566,13 +586,7 @@ mod tests {
             .collect()
     }
 
-    fn has(
-        got: &[Got],
-        text: &str,
-        kind: &str,
-        country: Option<&str>,
-        agent: Option<&str>,
-    ) {
+    fn has(got: &[Got], text: &str, kind: &str, country: Option<&str>, agent: Option<&str>) {
         assert!(
             got.iter().any(|g| g.0 == text && g.1 == kind && g.2.as_deref() == country && g.3.as_deref() == agent),
             "help: want {text} {kind} {country:?} {agent:?} in {got:?}"
@@ -609,6 +623,14 @@ mod tests {
     }
 
     #[test]
+    fn named_accords_are_misc() {
+        let got = run("منذ توقيع اتفاقيات طهران عام 1993، وصدر إعلان باكو", &[], None);
+        has(&got, "اتفاقيات طهران", "MISC", None, None);
+        has(&got, "إعلان باكو", "MISC", None, None);
+        assert!(!got.iter().any(|g| g.1 == "LOC"), "{got:?}");
+    }
+
+    #[test]
     fn ministry_with_nisba_is_an_organisation() {
         let got = run("وجاء في بيان صادر عن وزارة الخارجية الإسرائيلية بعد لقاء", &[], None);
         has(&got, "وزارة الخارجية الإسرائيلية", "ORG", Some("ISR"), Some("GOV"));
@@ -626,7 +648,7 @@ mod tests {
         let got = run("واتهمت طهران واشنطن", &[], None);
         has(&got, "طهران", "LOC", Some("IRN"), Some("GOV"));
         // A capital inside a name or after a noun is a place.
-        let got = run("منذ توقيع اتفاقيات طهران عام 1993", &[], None);
+        let got = run("تخرج في جامعة طهران عام 1993", &[], None);
         has(&got, "طهران", "LOC", Some("IRN"), None);
         let got = run("وصل كوهين إلى باكو وفي باكو التقى", &[], None);
         has(&got, "باكو", "LOC", Some("AZE"), None);

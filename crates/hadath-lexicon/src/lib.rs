@@ -25,6 +25,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("data/gazetteer/agents.tsv", include_str!("../../../data/gazetteer/agents.tsv")),
     ("data/gazetteer/ambiguous.tsv", include_str!("../../../data/gazetteer/ambiguous.tsv")),
     ("data/actors/metonymy-verbs.tsv", include_str!("../../../data/actors/metonymy-verbs.tsv")),
+    ("data/actors/name-heads.tsv", include_str!("../../../data/actors/name-heads.tsv")),
 ];
 
 fn file(path: &str) -> &'static str {
@@ -123,6 +124,8 @@ pub struct Lexicon {
     /// Verbs that make a capital stand for its government: match keys of forms that count right before
     /// the capital, and of forms that count right after it.
     pub metonymy_verbs: MetonymyVerbs,
+    /// Match keys of head nouns that make a named thing out of the place after them (اتفاقيات أوسلو).
+    pub name_heads: std::collections::HashSet<String>,
 }
 
 /// See [`Lexicon::metonymy_verbs`].
@@ -268,7 +271,8 @@ impl Lexicon {
             .map_err(|e| err("data/lexicon/seg-stems.tsv", 0, e.to_string()))?;
         let g = |p: &'static str| (p, file(p));
         // News agencies are organisations too (media of their country): "وكالة الأناضول", "رويترز".
-        let organisations = format!("{}\n{}", file("data/gazetteer/organisations.tsv"), agency_organisations(&agencies));
+        let organisations =
+            format!("{}\n{}", file("data/gazetteer/organisations.tsv"), agency_organisations(&agencies));
         let gazetteer = gazetteer::Gazetteer::load(&gazetteer::GazetteerSources {
             countries: g("data/gazetteer/countries.tsv"),
             places: g("data/gazetteer/places.tsv"),
@@ -286,6 +290,7 @@ impl Lexicon {
             segmenter: Segmenter::new(seg),
             gazetteer,
             metonymy_verbs,
+            name_heads: parse_word_list(file("data/actors/name-heads.tsv")).into_iter().collect(),
         })
     }
 }

@@ -12,7 +12,8 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
 use hadath_core::decode::{decode, EncodingChoice};
-use hadath_core::Engine;
+use hadath_core::{Engine, ExtractOptions, Input};
+use hadath_text::clitics::SegCache;
 use hadath_text::normalize::MatchForm;
 use hadath_text::sentences::sentences;
 use hadath_text::tokens::{tokenize, TokenKind};
@@ -123,7 +124,7 @@ impl Stage {
 }
 
 /// Runs `stage` (cumulatively) over one article; returns (words, a checksum that depends on all work done).
-fn run_one(engine: &Engine, bytes: &[u8], stage: Stage, scratch: &mut Vec<usize>) -> (u64, u64) {
+fn run_one(engine: &Engine, bytes: &[u8], stage: Stage, scratch: &mut Vec<usize>, cache: &mut SegCache) -> (u64, u64) {
     if stage == Stage::Floor {
         return match std::str::from_utf8(bytes) {
             Ok(s) => (0, s.len() as u64),
@@ -153,7 +154,7 @@ fn run_one(engine: &Engine, bytes: &[u8], stage: Stage, scratch: &mut Vec<usize>
             words += 1;
         }
         if stage == Stage::Segment && t.kind == TokenKind::Arabic {
-            engine.lexicon().segmenter.split_points(&text[t.span.clone()], scratch);
+            engine.lexicon().segmenter.split_points_cached(&text[t.span.clone()], cache, scratch);
             check += scratch.len() as u64;
         }
     }
@@ -169,12 +170,13 @@ fn pass(engine: &Engine, corpus: &[Vec<u8>], stage: Stage, repeat: usize) -> Mea
     let mut best = Duration::MAX;
     let mut words_seen = None;
     let mut scratch = Vec::with_capacity(8);
+    let mut cache = SegCache::default();
     for _ in 0..repeat.max(1) {
         let t = Instant::now();
         let mut words = 0u64;
         let mut check = 0u64;
         for a in corpus {
-            let (w, c) = run_one(engine, a, stage, &mut scratch);
+            let (w, c) = run_one(engine, a, stage, &mut scratch, &mut cache);
             words += w;
             check = check.wrapping_add(c);
         }
@@ -248,7 +250,10 @@ pub fn run(a: BenchArgs) -> Result<()> {
         let t = Instant::now();
         let words: u64 = corpus
             .par_iter()
-            .map_init(|| Vec::with_capacity(8), |scratch, art| run_one(&engine, art, Stage::Segment, scratch).0)
+            .map_init(
+                || (Vec::with_capacity(8), SegCache::default()),
+                |(scratch, cache), art| run_one(&engine, art, Stage::Segment, scratch, cache).0,
+            )
             .sum();
         assert_eq!(words, full_words);
         best = best.min(t.elapsed());
@@ -262,5 +267,41 @@ pub fn run(a: BenchArgs) -> Result<()> {
         format!("{:.2} M", full_words as f64 / 1e6 / secs)
     );
     println!("words: {full_words} (Arabic, Latin and number tokens)");
+
+    // Whole documents: `Engine::extract` (structure, entities with the gazetteers and the tagger, …), as a
+    // user runs it, on one thread and on all.
+    let inputs: Vec<Input> = corpus
+        .iter()
+        .filter_map(|b| decode(b, EncodingChoice::Auto, true).ok())
+        .map(|d| Input { text: d.text, ..Default::default() })
+        .collect();
+    let opts = ExtractOptions::default();
+    let mut best1 = Duration::MAX;
+    let mut bestn = Duration::MAX;
+    let mut entities = 0usize;
+    for _ in 0..a.repeat.max(1) {
+        let t = Instant::now();
+        let n: usize = inputs.iter().map(|i| engine.extract(i, opts).entities.len()).sum();
+        best1 = best1.min(t.elapsed());
+        let t = Instant::now();
+        let m: usize = inputs.par_iter().map(|i| engine.extract(i, opts).entities.len()).sum();
+        bestn = bestn.min(t.elapsed());
+        assert_eq!(n, m, "the same entities on one thread and on all");
+        entities = n;
+    }
+    for (label, d) in [
+        ("extract (whole documents), 1 thread".to_string(), best1),
+        (format!("extract (whole documents), {threads} threads"), bestn),
+    ] {
+        let secs = d.as_secs_f64();
+        println!(
+            "{:<42} {:>12.0} {:>10.1} {:>12}",
+            label,
+            inputs.len() as f64 / secs,
+            bytes as f64 / 1e6 / secs,
+            format!("{:.2} M", full_words as f64 / 1e6 / secs)
+        );
+    }
+    println!("entities: {entities}");
     Ok(())
 }

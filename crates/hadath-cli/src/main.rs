@@ -371,9 +371,10 @@ fn segment(a: SegmentArgs) -> Result<i32> {
     let mut out = BufWriter::new(stdout.lock());
     let mut line_out = String::new();
     let mut scratch = Vec::new();
+    let mut cache = hadath_text::clitics::SegCache::default();
     for line in text.split_terminator('\n') {
         line_out.clear();
-        engine.segment_line(line.trim_end_matches('\r'), &mut line_out, &mut scratch);
+        engine.segment_line(line.trim_end_matches('\r'), &mut line_out, &mut scratch, &mut cache);
         line_out.push('\n');
         out.write_all(line_out.as_bytes())?;
     }

@@ -7,12 +7,14 @@ use std::ops::Range;
 use sha2::{Digest, Sha256};
 
 use hadath_lexicon::{AttributionField, Lexicon};
+use hadath_text::clitics::SegCache;
 use hadath_text::normalize::MatchForm;
 use hadath_text::sentences::sentences;
 use hadath_text::span::CharIndex;
 use hadath_text::tokens::{tokenize, TokenKind};
 
 use crate::input::Input;
+use hadath_ner::features::FeatureSet;
 use hadath_ner::{EntityType, NerModel};
 
 use crate::entities::{add_name_mentions, find_entities, EntityInput, TaggedName};
@@ -193,17 +195,32 @@ impl Engine {
     }
 
     /// Names found by the tagger, sentence by sentence, as byte spans of the original; a leading proclitic
-    /// (و ف ب ك ل, or the ل of لل) stays outside the span, as the segmenter splits it.
+    /// (و ف ب ك ل, or the ل of لل) stays outside the span, as the segmenter splits it. When the model was
+    /// trained with lexicon features (gazetteer matches, name words), each sentence's tokens get them from
+    /// the same function as in training ([`Lexicon::ner_features`]).
     fn tag_names(&self, text: &str, sentence_spans: &[Range<usize>]) -> Vec<TaggedName> {
         let mut tagger = self.ner.tagger();
+        let use_gaz = self.ner.feature_set().has(FeatureSet::GAZ);
         let mut found = Vec::new();
         let mut out = Vec::new();
         let mut points = Vec::new();
+        let mut spans: Vec<Range<usize>> = Vec::new();
+        let mut gaz: Vec<Vec<&'static str>> = Vec::new();
         for s in sentence_spans {
+            let sentence = &text[s.clone()];
+            spans.clear();
+            spans.extend(tokenize(sentence).map(|t| t.span));
+            let words: Vec<&str> = spans.iter().map(|r| &sentence[r.clone()]).collect();
+            if use_gaz {
+                self.lex.ner_features(sentence, &spans, &mut gaz);
+            } else {
+                gaz.clear();
+            }
+            let extra: Vec<&[&str]> = gaz.iter().map(Vec::as_slice).collect();
             found.clear();
-            tagger.entities_in_text(&text[s.clone()], &mut found);
-            for (r, kind) in &found {
-                let mut span = s.start + r.start..s.start + r.end;
+            tagger.entities(&words, &extra, &mut found);
+            for e in &found {
+                let mut span = s.start + spans[e.start].start..s.start + spans[e.end - 1].end;
                 let first_word_end = text[span.clone()].find(char::is_whitespace).map_or(span.end, |p| span.start + p);
                 self.lex.segmenter.split_points(&text[span.start..first_word_end], &mut points);
                 if let Some(&p) = points.first() {
@@ -212,7 +229,7 @@ impl Engine {
                         span.start += p;
                     }
                 }
-                let kind = match kind {
+                let kind = match e.kind {
                     EntityType::Pers => "PER",
                     EntityType::Loc => "LOC",
                     EntityType::Org => "ORG",
@@ -228,7 +245,7 @@ impl Engine {
 
     /// Writes one line of text clitic-segmented, Farasa style: tokens separated by single spaces, clitic
     /// boundaries inside a word marked with `+` ("و+ب+التالي"). Returns the number of words written.
-    pub fn segment_line(&self, line: &str, out: &mut String, scratch: &mut Vec<usize>) -> usize {
+    pub fn segment_line(&self, line: &str, out: &mut String, scratch: &mut Vec<usize>, cache: &mut SegCache) -> usize {
         let mut n = 0;
         for tok in tokenize(line) {
             if n > 0 {
@@ -240,7 +257,7 @@ impl Engine {
                 out.push_str(w);
                 continue;
             }
-            self.lex.segmenter.split_points(w, scratch);
+            self.lex.segmenter.split_points_cached(w, cache, scratch);
             let mut last = 0;
             for &b in scratch.iter() {
                 if b > last && b < w.len() && w.is_char_boundary(b) {
@@ -282,7 +299,7 @@ mod tests {
             let mut scratch = Vec::new();
             for line in s.lines() {
                 out.clear();
-                engine().segment_line(line, &mut out, &mut scratch);
+                engine().segment_line(line, &mut out, &mut scratch, &mut SegCache::new(8));
                 let visible = |c: &char| !c.is_whitespace() && !c.is_control() && !hadath_text::tokens::is_invisible(*c);
                 let want: String = line.chars().filter(visible).collect();
                 prop_assert_eq!(out.replace(['+', ' '], ""), want);

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod gazetteer;
+pub mod names;
 
 use hadath_text::clitics::{SegLexicon, Segmenter};
 use hadath_text::normalize::match_key;
@@ -18,6 +19,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("data/structure/attribution.tsv", include_str!("../../../data/structure/attribution.tsv")),
     ("data/structure/outlet-types.tsv", include_str!("../../../data/structure/outlet-types.tsv")),
     ("data/lexicon/seg-stems.tsv", include_str!("../../../data/lexicon/seg-stems.tsv")),
+    ("data/lexicon/person-names.tsv", include_str!("../../../data/lexicon/person-names.tsv")),
     ("data/gazetteer/countries.tsv", include_str!("../../../data/gazetteer/countries.tsv")),
     ("data/gazetteer/places.tsv", include_str!("../../../data/gazetteer/places.tsv")),
     ("data/gazetteer/organisations.tsv", include_str!("../../../data/gazetteer/organisations.tsv")),
@@ -121,6 +123,8 @@ pub struct Lexicon {
     pub segmenter: Segmenter,
     /// Countries, nisbas, places, organisations, people and role words, compiled.
     pub gazetteer: gazetteer::Gazetteer,
+    /// Words of people's names, for the tagger's name features (see [`Lexicon::ner_features`]).
+    pub person_names: names::PersonNames,
     /// Verbs that make a capital stand for its government: match keys of forms that count right before
     /// the capital, and of forms that count right after it.
     pub metonymy_verbs: MetonymyVerbs,
@@ -289,9 +293,24 @@ impl Lexicon {
             outlet_types,
             segmenter: Segmenter::new(seg),
             gazetteer,
+            person_names: names::PersonNames::parse(
+                "data/lexicon/person-names.tsv",
+                file("data/lexicon/person-names.tsv"),
+            )?,
             metonymy_verbs,
             name_heads: parse_word_list(file("data/actors/name-heads.tsv")).into_iter().collect(),
         })
+    }
+}
+
+impl Lexicon {
+    /// The named-entity tagger's lexicon features of the tokens of one sentence, the same in training and at
+    /// run time: [`gazetteer::Gazetteer::token_features`] (gazetteer matches and role phrases), then
+    /// [`names::PersonNames::token_features`] (words of people's names). `tokens` are byte ranges of `text`,
+    /// in order; `out` gets one list per token (its lists are reused).
+    pub fn ner_features(&self, text: &str, tokens: &[std::ops::Range<usize>], out: &mut Vec<Vec<&'static str>>) {
+        self.gazetteer.token_features(text, tokens, out);
+        self.person_names.token_features(text, tokens, out);
     }
 }
 

@@ -1,7 +1,7 @@
 //! Reading CoNLL-style BIO corpora such as ANERcorp: one `token TAG` per line (the token is the first
 //! whitespace-separated field, the tag the last), a blank line between sentences.
 
-use hadath_lexicon::gazetteer::Gazetteer;
+use hadath_lexicon::Lexicon;
 
 use crate::tags::Tag;
 use crate::NerError;
@@ -44,9 +44,9 @@ pub fn read_conll(name: &str, text: &str) -> Result<Vec<Sentence>, NerError> {
     Ok(out)
 }
 
-/// Fills each sentence's [`Sentence::extra`] with the gazetteer features of its tokens, as the engine
-/// computes them at run time ([`Gazetteer::token_features`] over the tokens joined by single spaces).
-pub fn add_gazetteer_features(gaz: &Gazetteer, sentences: &mut [Sentence]) {
+/// Fills each sentence's [`Sentence::extra`] with the lexicon features of its tokens, as the engine computes
+/// them at run time: [`Lexicon::ner_features`] over the tokens joined by single spaces.
+pub fn add_lexicon_features(lex: &Lexicon, sentences: &mut [Sentence]) {
     let mut text = String::new();
     let mut spans = Vec::new();
     let mut feats = Vec::new();
@@ -60,7 +60,7 @@ pub fn add_gazetteer_features(gaz: &Gazetteer, sentences: &mut [Sentence]) {
             spans.push(text.len()..text.len() + w.len());
             text.push_str(w);
         }
-        gaz.token_features(&text, &spans, &mut feats);
+        lex.ner_features(&text, &spans, &mut feats);
         s.extra = feats.iter().map(|f| f.iter().map(|x| x.to_string()).collect()).collect();
     }
 }

@@ -86,15 +86,25 @@ impl FeatureSet {
     pub const RAW: u32 = 1 << 6;
     /// Word trigram w-1 w0 w+1.
     pub const TRIGRAM: u32 = 1 << 7;
-    /// The caller supplies gazetteer features
-    /// (`hadath_lexicon::gazetteer::Gazetteer::token_features`) as the tokens' extra features: training,
-    /// evaluation and the engine compute them when the model has this group.
+    /// Lexicon features: gazetteer matches, role phrases and words of people's names, computed by
+    /// `hadath_lexicon::Lexicon::ner_features` and passed as the tokens' extra features. The model only
+    /// records the group; training, evaluation and the engine compute the features when it is set.
     pub const GAZ: u32 = 1 << 8;
+    /// Character trigrams of the stem (the word without clitics), position-free.
+    pub const CHAR3: u32 = 1 << 9;
 
     /// The default set (HSTEM and TRIGRAM made no difference in 5-fold cross-validation on the ANERcorp
     /// training split, so they are off).
-    pub const DEFAULT: FeatureSet =
-        FeatureSet(Self::SEG | Self::CTX2 | Self::BIGRAMS | Self::SHAPE_CTX | Self::AFFIX_CTX | Self::RAW);
+    pub const DEFAULT: FeatureSet = FeatureSet(
+        Self::SEG
+            | Self::CTX2
+            | Self::BIGRAMS
+            | Self::SHAPE_CTX
+            | Self::AFFIX_CTX
+            | Self::RAW
+            | Self::GAZ
+            | Self::CHAR3,
+    );
 
     /// Named groups, for command-line parsing and printing.
     pub const NAMES: &'static [(&'static str, u32)] = &[
@@ -107,6 +117,7 @@ impl FeatureSet {
         ("raw", Self::RAW),
         ("trigram", Self::TRIGRAM),
         ("gaz", Self::GAZ),
+        ("char3", Self::CHAR3),
     ];
 
     /// Is group `bit` on?
@@ -181,10 +192,16 @@ mod t {
     pub const HBASE_M1: u64 = 39;
     pub const HBASE_P1: u64 = 40;
     pub const TRI: u64 = 41;
+    pub const CHAR3: u64 = 42;
 
     pub const X: u64 = 50;
     pub const X_M1: u64 = 51;
     pub const X_P1: u64 = 52;
+}
+
+/// The hash of the bias feature, which every token has (training shifts its O weight by `--o-bias`).
+pub fn bias_key() -> u64 {
+    hash::feature(t::BIAS, 1, 0)
 }
 
 const BOS: u64 = 0x0b05_0b05_0b05_0b05;
@@ -219,7 +236,12 @@ pub struct Tok {
     pub hstem: u64,
     /// Rule-based stem without the article, 0 when there is no article.
     pub hbase: u64,
+    /// Character trigrams of the stem (or the word) with its ends marked, up to [`MAX_TRIGRAMS`] (0: none).
+    pub tri: [u64; MAX_TRIGRAMS],
 }
+
+/// How many character trigrams of a token [`FeatureSet::CHAR3`] uses.
+pub const MAX_TRIGRAMS: usize = 12;
 
 /// Shape class of a token: a bit set of the character classes it contains (1 Arabic letter, 2 Latin
 /// letter, 4 digit, 8 other), plus 16 when the first Latin letter is upper case, plus 32 when it carries
@@ -265,6 +287,22 @@ fn is_core_char(c: char) -> bool {
 /// The proclitic letters the segmenter may split off.
 fn is_proclitic(seg: &str) -> bool {
     matches!(seg, "و" | "ف" | "ب" | "ل" | "ك" | "س")
+}
+
+/// Hashes of the character trigrams of `^word$` (the first [`MAX_TRIGRAMS`]).
+fn trigrams(word: &str, out: &mut [u64; MAX_TRIGRAMS]) {
+    let mut cs = [0u32; 3];
+    let mut n = 0;
+    let mut k = 0;
+    for c in std::iter::once('^').chain(word.chars()).chain(std::iter::once('$')) {
+        cs = [cs[1], cs[2], c as u32];
+        n += 1;
+        if n >= 3 && k < MAX_TRIGRAMS {
+            out[k] =
+                hash::nonzero(hash::fin(hash::mix(hash::mix(u64::from(cs[0]), u64::from(cs[1])), u64::from(cs[2]))));
+            k += 1;
+        }
+    }
 }
 
 /// Reusable buffers for analysing tokens; no allocation per token once warm.
@@ -346,6 +384,9 @@ impl Analyzer {
             push_match_key(&core[proc_end..enc_start], &mut self.part);
             let stem = if self.part.is_empty() { key } else { self.part.as_str() };
             tok.stem = hash::bytes(stem.as_bytes());
+            if features.has(FeatureSet::CHAR3) && arabic {
+                trigrams(stem, &mut tok.tri);
+            }
             if let Some(base) = stem.strip_prefix("ال") {
                 if base.chars().nth(1).is_some() {
                     tok.al = true;
@@ -455,6 +496,9 @@ pub fn push_part(tok: Option<&Tok>, part: Part, features: FeatureSet, out: &mut 
             if tok.al {
                 out.push(f(t::AL, 1, 0));
             }
+            if features.has(FeatureSet::CHAR3) {
+                out.extend(tok.tri.iter().filter(|&&h| h != 0).map(|&h| f(t::CHAR3, h, 0)));
+            }
             if features.has(FeatureSet::SEG) {
                 if tok.proc != 0 {
                     out.push(f(t::PROC, tok.proc, 0));
@@ -542,6 +586,28 @@ pub fn push_pair_features(
     features: FeatureSet,
     out: &mut Vec<u64>,
 ) -> usize {
+    let n_ident = push_pair_core(keys, i, features, out);
+    let xs = |j: Option<usize>| -> &[&str] { j.and_then(|j| extra.get(j)).copied().unwrap_or(&[]) };
+    for (t, j) in [(t::X, Some(i)), (t::X_M1, i.checked_sub(1)), (t::X_P1, Some(i + 1))] {
+        for x in xs(j) {
+            out.push(hash::feature(t, hash::bytes(x.as_bytes()), 0));
+        }
+    }
+    n_ident
+}
+
+/// The hashes of the features that the extra features of one token (their strings hashed with
+/// [`hash::bytes`]) give to that token, to the token after it and to the token before it, in that order
+/// (the [`push_pair_features`] templates).
+pub fn push_extra_features(extra_hashes: &[u64], out: &mut [Vec<u64>; 3]) {
+    for (o, t) in out.iter_mut().zip([t::X, t::X_M1, t::X_P1]) {
+        o.clear();
+        o.extend(extra_hashes.iter().map(|&h| hash::feature(t, h, 0)));
+    }
+}
+
+/// [`push_pair_features`] without the extra features; returns the number of identity features.
+pub fn push_pair_core(keys: &[PairKey], i: usize, features: FeatureSet, out: &mut Vec<u64>) -> usize {
     use hash::feature as f;
     let start = out.len();
     let k = keys[i];
@@ -564,16 +630,6 @@ pub fn push_pair_features(
     }
     if features.has(FeatureSet::SHAPE_CTX) {
         out.push(f(t::SHAPE3, hash::mix(m1.map_or(99, |t| t.shape), k.shape), p1.map_or(99, |t| t.shape)));
-    }
-    let xs = |j: Option<usize>| -> &[&str] { j.and_then(|j| extra.get(j)).copied().unwrap_or(&[]) };
-    for x in xs(Some(i)) {
-        out.push(f(t::X, hash::bytes(x.as_bytes()), 0));
-    }
-    for x in xs(i.checked_sub(1)) {
-        out.push(f(t::X_M1, hash::bytes(x.as_bytes()), 0));
-    }
-    for x in xs(Some(i + 1)) {
-        out.push(f(t::X_P1, hash::bytes(x.as_bytes()), 0));
     }
     n_ident
 }
@@ -615,6 +671,8 @@ pub struct SentenceFeatures {
     pub offsets: Vec<u32>,
     /// How many of each token's features, at its start, are identity features (see [`push_features`]).
     pub n_ident: Vec<u8>,
+    /// How many of each token's features, at its end, come from the caller's extra features.
+    pub n_extra: Vec<u16>,
 }
 
 /// Reusable state for extracting a sentence's features.
@@ -645,10 +703,13 @@ impl Extractor {
         out.hashes.clear();
         out.offsets.clear();
         out.n_ident.clear();
+        out.n_extra.clear();
         for i in 0..words.len() {
             out.offsets.push(out.hashes.len() as u32);
             let n = push_features(&self.toks, &self.keys, extra, i, features, &mut out.hashes);
             out.n_ident.push(n.min(255) as u8);
+            let n_x = |j: Option<usize>| j.and_then(|j| extra.get(j)).map_or(0, |x| x.len());
+            out.n_extra.push((n_x(Some(i)) + n_x(i.checked_sub(1)) + n_x(Some(i + 1))) as u16);
         }
         out.offsets.push(out.hashes.len() as u32);
     }

@@ -4,9 +4,12 @@
 //! (returned as BIO [`Tag`]s), trained on the ANERcorp training split with loss-augmented updates and word
 //! dropout (so that it learns to tag words it has never seen from their context and shape). Features: the
 //! token and its match form, its stem, proclitics and enclitic from hadath's clitic segmenter, the stem
-//! without the article, 1–4 character prefixes and suffixes, shape, length, the article, words and stems at
-//! ±1 and ±2, word and stem bigrams, neighbours' affixes and proclitics, the shapes around the token, and any
-//! per-token features the caller supplies (gazetteer matches such as `gaz=LOC`). Every feature is a stable
+//! without the article, 1–4 character prefixes and suffixes, character trigrams of the stem, shape, length,
+//! the article, words and stems at ±1 and ±2, word and stem bigrams, neighbours' affixes and proclitics, the
+//! shapes around the token, and per-token features the caller supplies for the token and its neighbours.
+//! The shipped model is trained with the lexicon features of `hadath_lexicon::Lexicon::ner_features`
+//! (gazetteer matches such as `gaz=B-LOC`, role phrases, words of people's names; [`features::FeatureSet::GAZ`]):
+//! pass them as `extra`, or use [`Tagger::entities_in_text`], which computes them. Every feature is a stable
 //! 64-bit hash looked up in an open-addressing table of quantised weights; the weights of the features of
 //! each training word are summed once at load time, so a known word costs one lookup. Tagging allocates
 //! nothing per token.
@@ -17,20 +20,30 @@
 //! ```
 //! use hadath_ner::{EntityType, NerModel};
 //! let model = NerModel::embedded().unwrap();
-//! let words = ["التقى", "الرئيس", "الفرنسي", "إيمانويل", "ماكرون", "في", "باريس"];
-//! let found = model.entities(&words, &[]);
-//! assert!(found.iter().any(|e| e.kind == EntityType::Pers && e.start == 3 && e.end == 5));
-//! assert!(found.iter().any(|e| e.kind == EntityType::Loc && e.start == 6));
+//! let lex = hadath_lexicon::Lexicon::embedded().unwrap();
+//! let text = "التقى الرئيس الفرنسي إيمانويل ماكرون في باريس";
+//! let mut found = Vec::new();
+//! model.tagger().entities_in_text(&lex, text, &mut found);
+//! let names: Vec<(&str, EntityType)> = found.iter().map(|(r, k)| (&text[r.clone()], *k)).collect();
+//! assert!(names.contains(&("إيمانويل ماكرون", EntityType::Pers)));
+//! assert!(names.contains(&("باريس", EntityType::Loc)));
 //! ```
 //!
-//! For many sentences, keep a [`Tagger`] (one per thread) to reuse its buffers:
+//! For many sentences, keep a [`Tagger`] (one per thread) to reuse its buffers, and compute the lexicon
+//! features yourself:
 //!
 //! ```
 //! # let model = hadath_ner::NerModel::embedded().unwrap();
+//! # let lex = hadath_lexicon::Lexicon::embedded().unwrap();
 //! let mut tagger = model.tagger();
-//! let gaz: &[&str] = &["gaz=LOC"];
-//! let tags = tagger.tag(&["وصل", "إلى", "باكو"], &[&[], &[], gaz]);
-//! assert_eq!(tags.len(), 3);
+//! let text = "وصل وزير الخارجية إلى باكو";
+//! let spans: Vec<_> = hadath_text::tokens::tokenize(text).map(|t| t.span).collect();
+//! let words: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
+//! let mut feats = Vec::new();
+//! lex.ner_features(text, &spans, &mut feats);
+//! let extra: Vec<&[&str]> = feats.iter().map(Vec::as_slice).collect();
+//! let tags = tagger.tag(&words, &extra);
+//! assert_eq!(tags.len(), 5);
 //! ```
 #![deny(missing_docs)]
 

@@ -25,11 +25,14 @@
 
 use hadath_text::clitics::{SegLexicon, Segmenter};
 
-use crate::features::{hash, push_pair_features, push_part, Analyzer, FeatureSet, PairKey, Part, Tok, FEATURE_VERSION};
+use crate::features::{
+    hash, push_extra_features, push_pair_core, push_part, Analyzer, FeatureSet, PairKey, Part, Tok, FEATURE_VERSION,
+};
 use crate::labels::{decode, N_LABELS};
 use crate::tags::{push_entities, EntitySpan, EntityType, Tag};
 use crate::viterbi::{viterbi, Lattice};
 use crate::NerError;
+use hadath_lexicon::Lexicon;
 use hadath_text::tokens::tokenize;
 use rustc_hash::FxHashMap;
 use std::ops::Range;
@@ -509,6 +512,9 @@ impl Core {
             oov: Vec::new(),
             memo: FxHashMap::default(),
             keys: Vec::new(),
+            xset: Vec::new(),
+            xmemo: FxHashMap::default(),
+            xbuf: Default::default(),
             buf: Vec::new(),
             emission: Vec::new(),
             lattice: Lattice::default(),
@@ -557,6 +563,12 @@ pub struct Tagger<'m> {
     oov: Vec<Entry>,
     memo: FxHashMap<u64, u32>,
     keys: Vec<PairKey>,
+    /// Per token, a hash of its extra features' strings (0: none), the key of `xmemo`.
+    xset: Vec<u64>,
+    /// Weight sums of the features a set of extra features gives to its own token, the token after it and
+    /// the token before it (there are few distinct sets: gazetteer and name-word combinations).
+    xmemo: FxHashMap<u64, [[i32; N_LABELS]; 3]>,
+    xbuf: [Vec<u64>; 3],
     buf: Vec<u64>,
     emission: Vec<[i32; N_LABELS]>,
     lattice: Lattice<i32>,
@@ -619,6 +631,29 @@ impl Tagger<'_> {
                 &cached[r as usize]
             }
         };
+        if self.xmemo.len() >= MEMO {
+            self.xmemo.clear();
+        }
+        self.xset.clear();
+        for i in 0..words.len() {
+            let x = extra.get(i).copied().unwrap_or(&[]);
+            if x.is_empty() {
+                self.xset.push(0);
+                continue;
+            }
+            self.buf.clear();
+            self.buf.extend(x.iter().map(|s| hash::bytes(s.as_bytes())));
+            let key = hash::nonzero(hash::fin(self.buf.iter().fold(x.len() as u64, |h, &v| hash::mix(h, v))));
+            if !self.xmemo.contains_key(&key) {
+                push_extra_features(&self.buf, &mut self.xbuf);
+                let mut sums = [[0i32; N_LABELS]; 3];
+                for (s, b) in sums.iter_mut().zip(&self.xbuf) {
+                    m.sum(b, s);
+                }
+                self.xmemo.insert(key, sums);
+            }
+            self.xset.push(key);
+        }
         self.emission.clear();
         let n = words.len();
         for i in 0..n {
@@ -632,8 +667,17 @@ impl Tagger<'_> {
                 }
             }
             self.buf.clear();
-            push_pair_features(&self.keys, extra, i, m.features, &mut self.buf);
+            push_pair_core(&self.keys, i, m.features, &mut self.buf);
             m.sum(&self.buf, &mut acc);
+            // Extra features: the token's own (as X), the previous token's (as X_M1), the next one's (X_P1).
+            for (j, k) in [(Some(i), 0), (i.checked_sub(1), 1), (Some(i + 1), 2)] {
+                if let Some(&x) = j.and_then(|j| self.xset.get(j)).filter(|&&x| x != 0) {
+                    let w = &self.xmemo[&x][k];
+                    for t in 0..N_LABELS {
+                        acc[t] += w[t];
+                    }
+                }
+            }
             self.emission.push(acc);
         }
         viterbi(&self.emission, &m.trans, i32::MIN / 4, &mut self.lattice, &mut self.idx);
@@ -647,14 +691,20 @@ impl Tagger<'_> {
         push_entities(&self.tags, out);
     }
 
-    /// Tokenises `text` (one sentence, as [`hadath_text::tokens::tokenize`] does), tags it without extra
-    /// features, and appends the entities' byte ranges in `text` and their types to `out`. For extra features,
-    /// tokenise yourself and call [`Tagger::tag`].
-    pub fn entities_in_text(&mut self, text: &str, out: &mut Vec<(Range<usize>, EntityType)>) {
+    /// Tokenises `text` (one sentence, as [`hadath_text::tokens::tokenize`] does), tags it with the lexicon
+    /// features of `lex` when the model was trained with them ([`FeatureSet::GAZ`]; pass the embedded
+    /// lexicon, `hadath_lexicon::Lexicon::embedded()`, the one training used), and appends the entities'
+    /// byte ranges in `text` and their types to `out`.
+    pub fn entities_in_text(&mut self, lex: &Lexicon, text: &str, out: &mut Vec<(Range<usize>, EntityType)>) {
         let spans: Vec<Range<usize>> = tokenize(text).map(|t| t.span).collect();
         let words: Vec<&str> = spans.iter().map(|r| &text[r.clone()]).collect();
+        let mut feats = Vec::new();
+        if self.core.features.has(FeatureSet::GAZ) {
+            lex.ner_features(text, &spans, &mut feats);
+        }
+        let extra: Vec<&[&str]> = feats.iter().map(Vec::as_slice).collect();
         let mut ents = Vec::new();
-        self.entities(&words, &[], &mut ents);
+        self.entities(&words, &extra, &mut ents);
         out.extend(ents.iter().map(|e| (spans[e.start].start..spans[e.end - 1].end, e.kind)));
     }
 }

@@ -5,8 +5,8 @@ use hadath_text::clitics::Segmenter;
 use rustc_hash::FxHashMap;
 
 use crate::corpus::Sentence;
-use crate::features::{hash, Extractor, FeatureSet, SentenceFeatures};
-use crate::labels::{decode, encode, N_LABELS};
+use crate::features::{bias_key, hash, Extractor, FeatureSet, SentenceFeatures};
+use crate::labels::{decode, encode, N_LABELS, O};
 use crate::model::{segmenter_fingerprint, write_model, Core, ModelParts, NerModel, Tagger};
 use crate::score::Scores;
 use crate::tags::Tag;
@@ -35,6 +35,12 @@ pub struct TrainOptions {
     /// the n-grams with them) are left out in an update, so that the tagger learns to use context and affixes
     /// for words it has never seen.
     pub word_dropout: f32,
+    /// Subtracted from the O weight of the bias feature (which every token has) in the saved and scored
+    /// weights: a positive value trades precision for recall.
+    pub o_bias: f32,
+    /// Lexicon-feature dropout: the probability of leaving out the extra features of a training token (its
+    /// own and its neighbours') in an update, so that the tagger does not learn to trust the gazetteer alone.
+    pub extra_dropout: f32,
     /// Free-form text stored in the model (training command, data, licence).
     pub meta: String,
 }
@@ -50,6 +56,8 @@ impl Default for TrainOptions {
             prune: 0.0,
             cost: 4.0,
             word_dropout: 0.2,
+            o_bias: 2.0,
+            extra_dropout: 0.0,
             meta: String::new(),
         }
     }
@@ -107,6 +115,8 @@ struct Example {
     offsets: Vec<u32>,
     /// Identity features at the start of each token's (see `features::push_features`).
     n_ident: Vec<u8>,
+    /// Features from the caller's extra features at the end of each token's.
+    n_extra: Vec<u16>,
     gold: Vec<u8>,
 }
 
@@ -116,12 +126,12 @@ struct Weights {
 }
 
 impl Weights {
-    /// Emission scores of the features `ex.feats[starts[i]..ex.offsets[i + 1]]` of each token `i`.
-    fn emission(&self, ex: &Example, starts: &[u32], out: &mut Vec<[f32; N_LABELS]>) {
+    /// Emission scores of the features `ex.feats[starts[i]..ends[i]]` of each token `i`.
+    fn emission(&self, ex: &Example, starts: &[u32], ends: &[u32], out: &mut Vec<[f32; N_LABELS]>) {
         out.clear();
-        for (i, &start) in starts.iter().enumerate().take(ex.gold.len()) {
+        for (&start, &end) in starts.iter().zip(ends).take(ex.gold.len()) {
             let mut acc = [0f32; N_LABELS];
-            for &f in &ex.feats[start as usize..ex.offsets[i + 1] as usize] {
+            for &f in &ex.feats[start as usize..end as usize] {
                 let w = &self.w[f as usize];
                 for t in 0..N_LABELS {
                     acc[t] += w[t];
@@ -180,18 +190,23 @@ pub fn train_split(
         let mut feats = Vec::with_capacity(sf.hashes.len());
         let mut offsets = Vec::with_capacity(sf.offsets.len());
         let mut n_ident = Vec::with_capacity(tags.len());
+        let mut n_extra = Vec::with_capacity(tags.len());
         for i in 0..tags.len() {
             offsets.push(feats.len() as u32);
             let (a, b) = (sf.offsets[i] as usize, sf.offsets[i + 1] as usize);
             let ident = a + sf.n_ident[i] as usize;
+            let extra = b - sf.n_extra[i] as usize;
             feats.extend(sf.hashes[a..ident].iter().filter_map(|h| index.get(h).copied()));
             n_ident.push((feats.len() - *offsets.last().expect("pushed") as usize) as u8);
-            feats.extend(sf.hashes[ident..b].iter().filter_map(|h| index.get(h).copied()));
+            feats.extend(sf.hashes[ident..extra].iter().filter_map(|h| index.get(h).copied()));
+            let before = feats.len();
+            feats.extend(sf.hashes[extra..b].iter().filter_map(|h| index.get(h).copied()));
+            n_extra.push((feats.len() - before) as u16);
         }
         offsets.push(feats.len() as u32);
         let mut gold = Vec::new();
         encode(tags, &mut gold);
-        Example { feats, offsets, n_ident, gold }
+        Example { feats, offsets, n_ident, n_extra, gold }
     };
     let train_ex: Vec<Example> = raw.iter().zip(train_part).map(|(sf, s)| to_example(sf, &s.tags)).collect();
     drop(raw);
@@ -203,6 +218,7 @@ pub fn train_split(
         })
         .collect();
 
+    let bias = index.get(&bias_key()).map(|&i| i as usize).filter(|_| opts.o_bias != 0.0);
     // The perceptron with lazy averaging: avg = w - u / c.
     let nf = keys.len();
     let mut cur = Weights { w: vec![[0.0; N_LABELS]; nf], trans: [[0.0; N_LABELS]; N_LABELS + 1] };
@@ -217,6 +233,8 @@ pub fn train_split(
     let mut pred = Vec::new();
     let neg = f32::NEG_INFINITY;
     let mut starts = Vec::new();
+    let mut ends = Vec::new();
+    let drop_extra_below = (opts.extra_dropout.clamp(0.0, 1.0) * u32::MAX as f32) as u64;
     let drop_below = (opts.word_dropout.clamp(0.0, 1.0) * u32::MAX as f32) as u64;
     for epoch in 1..=opts.epochs {
         rng.shuffle(&mut order);
@@ -225,12 +243,16 @@ pub fn train_split(
             let ex = &train_ex[k];
             // Word dropout: leave out a token's identity features at random (deterministically).
             starts.clear();
+            ends.clear();
             for i in 0..ex.gold.len() {
-                let r = hash::fin(hash::mix(hash::mix(opts.seed ^ epoch as u64, k as u64), i as u64)) & 0xffff_ffff;
-                let skip = if r < drop_below { ex.n_ident[i] as u32 } else { 0 };
+                let h = hash::fin(hash::mix(hash::mix(opts.seed ^ epoch as u64, k as u64), i as u64));
+                let skip = if h & 0xffff_ffff < drop_below { ex.n_ident[i] as u32 } else { 0 };
                 starts.push(ex.offsets[i] + skip);
+                // Extra-feature dropout: leave out the lexicon features of the token and its neighbours.
+                let cut = if h >> 32 < drop_extra_below { u32::from(ex.n_extra[i]) } else { 0 };
+                ends.push(ex.offsets[i + 1] - cut);
             }
-            cur.emission(ex, &starts, &mut emission);
+            cur.emission(ex, &starts, &ends, &mut emission);
             if opts.cost > 0.0 {
                 for (e, &g) in emission.iter_mut().zip(&ex.gold) {
                     for (t, v) in e.iter_mut().enumerate() {
@@ -248,7 +270,7 @@ pub fn train_split(
                 for i in 0..ex.gold.len() {
                     let (g, p) = (ex.gold[i] as usize, pred[i] as usize);
                     if g != p {
-                        for &f in &ex.feats[starts[i] as usize..ex.offsets[i + 1] as usize] {
+                        for &f in &ex.feats[starts[i] as usize..ends[i] as usize] {
                             let f = f as usize;
                             cur.w[f][g] += 1.0;
                             cur.w[f][p] -= 1.0;
@@ -279,12 +301,15 @@ pub fn train_split(
                 avg.trans[p][t] = cur.trans[p][t] - u.trans[p][t] / c;
             }
         }
+        if let Some(b) = bias {
+            avg.w[b][O] -= opts.o_bias;
+        }
         let dev = (!dev_ex.is_empty()).then(|| {
             let mut scores = Scores::default();
             let mut g = Vec::new();
             let mut p = Vec::new();
             for (ex, s) in dev_ex.iter().zip(dev_part) {
-                avg.emission(ex, &ex.offsets, &mut emission);
+                avg.emission(ex, &ex.offsets, &ex.offsets[1..], &mut emission);
                 viterbi(&emission, &avg.trans, neg, &mut lattice, &mut pred);
                 g.clear();
                 g.extend_from_slice(&s.tags);
@@ -341,12 +366,19 @@ pub fn train_split(
     };
     // Record the outcome in the metadata (which does not affect tagging).
     let mut meta = opts.meta.clone();
-    meta.push_str(&format!(
-        "training: {} sentences, held out: the last {}; best epoch {best_epoch} of {}; {kept} features\n",
-        train_part.len(),
-        dev_part.len(),
-        opts.epochs
-    ));
+    meta.push_str(&if dev_part.is_empty() {
+        format!(
+            "training: {} sentences, none held out; last epoch {best_epoch} kept; {kept} features\n",
+            train_part.len()
+        )
+    } else {
+        format!(
+            "training: {} sentences, held out: the last {}; best epoch {best_epoch} of {}; {kept} features\n",
+            train_part.len(),
+            dev_part.len(),
+            opts.epochs
+        )
+    });
     if let Some(d) = &dev {
         let m = d.micro();
         meta.push_str(&format!("held-out entity micro P {:.4} R {:.4} F1 {:.4}\n", m.precision(), m.recall(), m.f1()));

@@ -234,8 +234,12 @@ impl<'a> Tokens<'a> {
     }
 
     fn url_end(&self, start: usize) -> usize {
-        let mut end =
-            self.run(start, |c| !c.is_whitespace() && !matches!(c, '«' | '»' | '“' | '”' | '"' | '<' | '>' | '،'));
+        let mut end = self.run(start, |c| {
+            !c.is_whitespace()
+                && !c.is_control()
+                && !is_invisible(c)
+                && !matches!(c, '«' | '»' | '“' | '”' | '"' | '<' | '>' | '،')
+        });
         // Trailing punctuation belongs to the sentence, not the URL.
         while end > start {
             let last = self.text[..end].chars().next_back().unwrap_or(' ');

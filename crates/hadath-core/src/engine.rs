@@ -17,7 +17,7 @@ use crate::input::Input;
 use hadath_ner::features::FeatureSet;
 use hadath_ner::{EntityType, NerModel};
 
-use crate::entities::{add_name_mentions, find_entities, EntityInput, TaggedName};
+use crate::entities::{add_name_mentions, find_entities, is_short_proclitic_prefix, EntityInput, TaggedName};
 use crate::model::{Attribution, AttributionLine, Dateline, Document, Entity, Sentence, Span, SCHEMA_VERSION};
 use crate::structure::analyse;
 
@@ -225,7 +225,7 @@ impl Engine {
                 self.lex.segmenter.split_points(&text[span.start..first_word_end], &mut points);
                 if let Some(&p) = points.first() {
                     let prefix = &text[span.start..span.start + p];
-                    if prefix.chars().count() <= 2 && prefix.chars().all(|c| "وفبكل".contains(c)) {
+                    if is_short_proclitic_prefix(prefix) {
                         span.start += p;
                     }
                 }

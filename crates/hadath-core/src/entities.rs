@@ -477,6 +477,11 @@ fn name_words(name: &str) -> Vec<&str> {
     out
 }
 
+/// One or two proclitic letters (و ف ب ل ك) left outside a name's span: "لكوهين", "وبإيران".
+pub(crate) fn is_short_proclitic_prefix(prefix: &str) -> bool {
+    !prefix.is_empty() && prefix.chars().count() <= 2 && prefix.chars().all(|c| "وفبلك".contains(c))
+}
+
 /// Later bare mentions of a person's name words (كوهين after إيلي كوهين), not already inside a mention.
 /// They may carry proclitics (لكوهين), which stay outside the span.
 pub fn add_name_mentions(mf: &MatchForm, entities: &mut [EntityFound]) {
@@ -507,8 +512,7 @@ pub fn add_name_mentions(mf: &MatchForm, entities: &mut [EntityFound]) {
                     .last()
                     .map_or(s, |(i, _)| i);
                 let prefix = &mt[word_start..s];
-                let ok_prefix =
-                    prefix.is_empty() || (prefix.chars().count() <= 2 && prefix.chars().all(|c| "وفبلك".contains(c)));
+                let ok_prefix = prefix.is_empty() || is_short_proclitic_prefix(prefix);
                 let ok_end = !mt[e_..].chars().next().is_some_and(hadath_text::tokens::is_arabic_letter);
                 let overlaps = |r: &Range<usize>| r.start < e_ && s < r.end;
                 let orig = mf.to_original(s..e_);

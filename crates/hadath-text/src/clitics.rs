@@ -1321,6 +1321,16 @@ mod tests {
         }
     }
 
+    /// Split points strictly increase, stay inside the word and fall on char boundaries.
+    fn check_points(word: &str, pts: &[usize]) -> Result<(), TestCaseError> {
+        let mut last = 0;
+        for &p in pts {
+            prop_assert!(p > last && p < word.len() && word.is_char_boundary(p));
+            last = p;
+        }
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -1328,11 +1338,7 @@ mod tests {
         fn split_points_are_valid(word in "\\PC{0,60}") {
             let mut pts = Vec::new();
             seg().split_points(&word, &mut pts);
-            let mut last = 0;
-            for &p in &pts {
-                prop_assert!(p > last && p < word.len() && word.is_char_boundary(p));
-                last = p;
-            }
+            check_points(&word, &pts)?;
         }
 
         #[test]
@@ -1347,11 +1353,7 @@ mod tests {
         fn arabic_words_split_validly(word in "[\u{0621}-\u{0652}\u{0670}\u{0671}]{0,45}") {
             let mut pts = Vec::new();
             seg().split_points(&word, &mut pts);
-            let mut last = 0;
-            for &p in &pts {
-                prop_assert!(p > last && p < word.len() && word.is_char_boundary(p));
-                last = p;
-            }
+            check_points(&word, &pts)?;
             prop_assert!(pts.len() <= 5);
         }
     }

@@ -16,9 +16,12 @@ use hadath_text::tokens::{tokenize, TokenKind};
 use crate::input::Input;
 use hadath_ner::features::FeatureSet;
 use hadath_ner::{EntityType, NerModel};
+use hadath_time::TimeTagger;
 
 use crate::entities::{add_name_mentions, find_entities, is_short_proclitic_prefix, EntityInput, TaggedName};
-use crate::model::{Attribution, AttributionLine, Dateline, Document, Entity, Sentence, Span, SCHEMA_VERSION};
+use crate::model::{
+    Attribution, AttributionLine, Dateline, Document, Entity, Sentence, Span, TimeExpr, SCHEMA_VERSION,
+};
 use crate::structure::analyse;
 
 /// Engine construction failed (a data file or the model did not load).
@@ -30,6 +33,9 @@ pub enum EngineError {
     /// The tagger's model did not load.
     #[error("loading hadath's NER model: {0}")]
     Model(#[from] hadath_ner::NerError),
+    /// A time data file did not parse.
+    #[error("loading hadath's time data: {0}")]
+    Time(#[from] hadath_time::DataError),
 }
 
 /// Options for [`Engine::extract`].
@@ -43,6 +49,7 @@ pub struct ExtractOptions {
 pub struct Engine {
     lex: Lexicon,
     ner: NerModel,
+    time: TimeTagger,
 }
 
 impl std::fmt::Debug for Engine {
@@ -69,7 +76,7 @@ pub fn content_hash(match_form: &str) -> String {
 impl Engine {
     /// Builds the engine from the data embedded in the binary.
     pub fn new() -> Result<Engine, EngineError> {
-        Ok(Engine { lex: Lexicon::embedded()?, ner: NerModel::embedded()? })
+        Ok(Engine { lex: Lexicon::embedded()?, ner: NerModel::embedded()?, time: TimeTagger::new()? })
     }
 
     /// The loaded data.
@@ -131,6 +138,15 @@ impl Engine {
             attribution.agency = dateline.as_ref().and_then(|d| d.agency.clone());
         }
 
+        // The dateline's agency is an organisation mention ("… م واس", "(رويترز)").
+        let known_orgs: Vec<(Range<usize>, String, Option<String>)> = structure
+            .dateline
+            .iter()
+            .filter_map(|d| {
+                let a = &self.lex.agencies[d.agency_index?];
+                Some((d.agency.clone()?, a.name.clone(), Some(a.country.clone())))
+            })
+            .collect();
         let sentence_spans: Vec<Range<usize>> = sentences(text).collect();
         let tagged = self.tag_names(text, &sentence_spans);
         let date = input.published.as_deref().and_then(|p| p.replace('-', "").parse::<u32>().ok());
@@ -145,6 +161,9 @@ impl Engine {
                 metonymy: &self.lex.metonymy_verbs,
                 sentences: &sentence_spans,
                 name_heads: &self.lex.name_heads,
+                context: &self.lex.role_context,
+                names: Some(&self.lex.person_names),
+                known_orgs: &known_orgs,
             },
         );
         add_name_mentions(&mf, &mut found);
@@ -167,6 +186,36 @@ impl Engine {
             })
             .collect();
 
+        // Times, resolved against the publication date, else against the date in the dateline (or in the
+        // first line of the body when the structure found no dateline).
+        let published = input.published.as_deref().and_then(hadath_time::date::Date::parse);
+        let head = structure.dateline.as_ref().map(|d| d.span.clone()).or_else(|| {
+            let body = structure.paragraphs.iter().find(|p| structure.title.as_ref().is_none_or(|t| p.start >= t.end))?;
+            let line_end = text[body.clone()].find('\n').map_or(body.end, |n| body.start + n);
+            Some(body.start..line_end)
+        });
+        let timing = self.time.analyse(text, &mf, published, head);
+        let times = timing
+            .times
+            .iter()
+            .map(|t| {
+                let s = span(&t.span);
+                TimeExpr {
+                    text: text[t.span.clone()].to_string(),
+                    start: s.start,
+                    end: s.end,
+                    value: t.value.map(|v| v.iso()),
+                    kind: t.kind.as_str().to_string(),
+                    anchor: t.anchor.as_str().to_string(),
+                    ambiguous: t.ambiguous,
+                }
+            })
+            .collect();
+        let published = input
+            .published
+            .clone()
+            .or_else(|| timing.published_from_dateline.then(|| timing.published.map(|d| d.to_string())).flatten());
+
         let sentences = sentence_spans.iter().map(|r| {
             let s = span(r);
             Sentence { start: s.start, end: s.end }
@@ -178,7 +227,7 @@ impl Engine {
             hash,
             title,
             title_span,
-            published: input.published.clone(),
+            published,
             url: input.url.clone(),
             outlet: input.outlet.clone(),
             home: input.home.clone(),
@@ -187,7 +236,7 @@ impl Engine {
             paragraphs: structure.paragraphs.iter().map(&span).collect(),
             sentences: sentences.collect(),
             entities,
-            times: Vec::new(),
+            times,
             events: Vec::new(),
             text: opts.include_text.then(|| input.text.clone()),
             warnings: input.warnings.clone(),

@@ -13,7 +13,8 @@
 use std::ops::Range;
 
 use hadath_lexicon::gazetteer::{GazEntry, GazKind, GazMatch, Gazetteer};
-use hadath_lexicon::MetonymyVerbs;
+use hadath_lexicon::names::PersonNames;
+use hadath_lexicon::{MetonymyVerbs, RoleContext};
 use hadath_text::normalize::MatchForm;
 
 /// A mention found by the tagger: byte span in the original and type (PER, ORG, LOC, MISC).
@@ -57,9 +58,6 @@ impl EntityFound {
     }
 }
 
-/// Words that may sit between a role phrase and the name: "وزير الخارجية آنذاك، شيمون بيريز".
-const ROLE_FILLERS: &[&str] = &["انذاك", "السابق", "الحالي", "الاسبق", "الجديد", "المنتهيه ولايته", "الراحل", "نفسه"];
-
 /// Prepositions that make a place a location rather than an actor.
 const PLACE_PREPOSITIONS: &[&str] = &[
     "في", "الي", "من", "علي", "عن", "نحو", "حتي", "داخل", "خارج", "قرب", "بين", "عبر", "لدي", "مع", "وفي", "ومن",
@@ -97,6 +95,13 @@ pub struct EntityInput<'a> {
     pub sentences: &'a [Range<usize>],
     /// Head nouns that make a named thing out of the place after them (اتفاقيات أوسلو → MISC).
     pub name_heads: &'a std::collections::HashSet<String>,
+    /// Fillers, honorifics, stop words, compass words and place designators around names.
+    pub context: &'a RoleContext,
+    /// Words of people's names, to extend a name over its "بن …" chain.
+    pub names: Option<&'a PersonNames>,
+    /// Organisation mentions known from the document's structure (the agency of a dateline): byte span,
+    /// canonical name, country.
+    pub known_orgs: &'a [(Range<usize>, String, Option<String>)],
 }
 
 /// Picks the entry a match names: a person's role valid on the date first; otherwise the first listed.
@@ -121,7 +126,7 @@ fn words_between(mt: &str, a: usize, b: usize) -> Vec<&str> {
 }
 
 /// Only spaces, commas and fillers between two offsets?
-fn only_fillers(mt: &str, a: usize, b: usize) -> bool {
+fn only_fillers(mt: &str, ctx: &RoleContext, a: usize, b: usize) -> bool {
     if a > b {
         return false;
     }
@@ -130,7 +135,7 @@ fn only_fillers(mt: &str, a: usize, b: usize) -> bool {
         return false;
     }
     let words = words_between(mt, a, b);
-    words.len() <= 2 && words.iter().all(|w| ROLE_FILLERS.contains(w))
+    words.is_empty() || ctx.fillers.contains(&words.join(" ")) || words.iter().all(|w| ctx.fillers.contains(*w))
 }
 
 /// Finds the entities of one document.
@@ -172,7 +177,7 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
         }
         if let Some((r2, e2)) = modifiers.get(i + 1) {
             if matches!(e2.kind, GazKind::Nisba | GazKind::Country)
-                && only_fillers(mt, r.end, r2.start)
+                && only_fillers(mt, input.context, r.end, r2.start)
                 && words_between(mt, r.end, r2.start).is_empty()
             {
                 composed.push(Mention {
@@ -209,9 +214,29 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
         }
     }
 
-    // A composition replaces the country mention inside it ("وزارة خارجية إيران" is the ministry).
-    mentions.retain(|x| !composed.iter().any(|c| c.m.start <= x.m.start && x.m.end <= c.m.end));
+    // A composition replaces the mentions inside it, except a country's name, which stays a place too
+    // ("حكومة مصر" is the government, and names Egypt).
+    let is_country = |x: &Mention| x.entry.is_some_and(|i| g.entries()[i].kind == GazKind::Country);
+    mentions.retain(|x| is_country(x) || !composed.iter().any(|c| c.m.start <= x.m.start && x.m.end <= c.m.end));
     mentions.extend(composed);
+
+    // Organisations the document's structure names (a dateline's agency: "… م واس").
+    for (span, name, country) in input.known_orgs {
+        let m = input.mf.map().from_original_range(span.clone());
+        if mentions.iter().any(|x| x.m.start < m.end && m.start < x.m.end) {
+            continue;
+        }
+        mentions.push(Mention {
+            m,
+            span: span.clone(),
+            kind: "ORG",
+            entry: None,
+            country: country.clone(),
+            agent: Some("MED".into()),
+            canonical: Some(name.clone()),
+            basis: country.as_ref().map(|_| "gazetteer"),
+        });
+    }
 
     // Tagger names the gazetteers do not cover. An organisation or other name of several words that
     // contains a place ("جامعة القاهرة", "اتفاقيات أوسلو") replaces the place.
@@ -247,10 +272,15 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
         });
     }
     mentions.sort_by_key(|x| x.m.start);
+    if let Some(names) = input.names {
+        extend_lineage(input, names, &mut mentions);
+    }
 
     // Actor coding of people: a role phrase right before the name, or an apposition right after it.
+    let units = units_of(&modifiers, &mentions);
+    let (doc, dominant) = document_countries(g, input, &matches);
     for x in mentions.iter_mut().filter(|x| x.kind == "PER") {
-        let (agent, country) = role_before(mt, &modifiers, x.m.start)
+        let (agent, country) = role_before(mt, &units, input.context, x.m.start)
             .or_else(|| role_after(mt, &modifiers, x.m.end))
             .unwrap_or((None, None));
         if x.agent.is_none() {
@@ -262,8 +292,19 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
                 x.basis = Some("role");
             }
             (None, None) if agent.is_some() && x.entry.is_none() && input.home.is_some() => {
-                x.country = input.home.map(String::from);
-                x.basis = Some("home");
+                // An unqualified national role is the outlet's country, unless the article is about
+                // another one: its dominant country, with three times the outlet country's evidence.
+                let home_n = doc.iter().find(|(c, _)| Some(c.as_str()) == input.home).map_or(0, |(_, n)| *n);
+                match doc.first() {
+                    Some((c, n)) if dominant.as_ref() == Some(c) && *n >= 3 * home_n.max(1) => {
+                        x.country = Some(c.clone());
+                        x.basis = Some("document");
+                    }
+                    _ => {
+                        x.country = input.home.map(String::from);
+                        x.basis = Some("home");
+                    }
+                }
             }
             _ => {}
         }
@@ -293,33 +334,163 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
         }
     }
 
+    // A place the tagger found takes the country named right after it: "كيليس التركية", "غومبيه بشمال
+    // شرق نيجيريا", "سوروتش (جنوب تركيا)".
+    for x in mentions.iter_mut().filter(|x| x.kind == "LOC" && x.country.is_none()) {
+        if let Some(c) = place_country(mt, &units, input.context, x.m.end) {
+            x.country = Some(c);
+            x.basis = Some("role");
+        }
+    }
+
     let mut entities = group(mt, mentions);
-    context_countries(g, input, &matches, &mut entities);
+    context_countries(g, input, &matches, dominant.as_deref(), &mut entities);
     entities
 }
 
+/// The country named right after a place: [(] [direction] COUNTRY-or-NISBA-or-PLACE, where the direction
+/// may carry ب ("بشمال شرق") or follow في.
+fn place_country(mt: &str, units: &[Unit], ctx: &RoleContext, end: usize) -> Option<String> {
+    let skip = |p: usize| p + (mt[p..].len() - mt[p..].trim_start_matches([' ', '(']).len());
+    let mut pos = skip(end);
+    if mt[end..pos].matches('(').count() > 1 {
+        return None;
+    }
+    let unit_at = |p: usize| units.iter().find(|u| u.r.start == p);
+    // Without a direction word only a nisba counts ("كيليس التركية"); after one, any country or place.
+    if let Some(Unit { kind: UnitKind::Country(c, true), .. }) = unit_at(pos) {
+        return Some(c.clone());
+    }
+    if mt[pos..].starts_with("في ") {
+        pos = skip(pos + "في ".len());
+    }
+    let first_end = pos + mt[pos..].find([' ', ')', '،', ',', '.']).unwrap_or(mt.len() - pos);
+    let first = &mt[pos..first_end];
+    let first = first.strip_prefix('ب').filter(|w| ctx.directions.contains(*w)).unwrap_or(first);
+    let mut dir_end = None;
+    if ctx.directions.contains(first) {
+        dir_end = Some(first_end);
+        // A two-word direction: "شمال شرق".
+        let next = skip(first_end);
+        let second_end = next + mt[next..].find([' ', ')', '،', ',', '.']).unwrap_or(mt.len() - next);
+        if next > first_end && ctx.directions.contains(format!("{first} {}", &mt[next..second_end]).as_str()) {
+            dir_end = Some(second_end);
+        }
+    }
+    let after = skip(dir_end?);
+    match unit_at(after) {
+        Some(Unit { kind: UnitKind::Country(c, _), .. }) => Some(c.clone()),
+        _ => None,
+    }
+}
+
+/// The lineage words of Arabic names: "محمد بن سلمان بن عبدالعزيز آل سعود".
+const LINEAGE: &[&str] = &["بن", "بنت", "ابن"];
+
+/// Extends people's names over their lineage: to the right over "بن X" (X a name word) and "آل X", to the
+/// left over "X بن Y" (X and Y name words: "عادل بن أحمد الجبير"); mentions inside the longer name go.
+fn extend_lineage(input: &EntityInput<'_>, names: &PersonNames, mentions: &mut Vec<Mention>) {
+    let mt = input.mf.text();
+    let is_name = |w: &str| w.chars().count() > 2 && names.counts(w).is_some();
+    let is_given = |w: &str| w.chars().count() > 2 && names.counts(w).is_some_and(|(g, _)| g > 0);
+    // The word after `p` (one space, then letters): its range.
+    let next_word = |p: usize| -> Option<Range<usize>> {
+        let s = p + 1;
+        (mt[p..].starts_with(' ') && s < mt.len()).then_some(())?;
+        let e = s + mt[s..].find(|c: char| !(hadath_text::tokens::is_arabic_letter(c))).unwrap_or(mt.len() - s);
+        (e > s).then_some(s..e)
+    };
+    let prev_word = |p: usize| -> Option<Range<usize>> {
+        (p > 0 && mt[..p].ends_with(' ')).then_some(())?;
+        let e = p - 1;
+        let s = word_before(mt, e);
+        (s < e && mt[s..e].chars().all(hadath_text::tokens::is_arabic_letter)).then_some(s..e)
+    };
+    let mut changed = false;
+    for x in mentions.iter_mut().filter(|x| x.kind == "PER") {
+        let mut r = x.m.clone();
+        for _ in 0..6 {
+            let Some(a) = next_word(r.end) else { break };
+            let Some(b) = next_word(a.end) else { break };
+            let link = &mt[a.clone()];
+            let ok = (LINEAGE.contains(&link) && is_name(&mt[b.clone()]))
+                || (link == "ال" && mt[b.clone()].chars().count() > 2);
+            if !ok {
+                break;
+            }
+            r.end = b.end;
+        }
+        for _ in 0..4 {
+            let Some(y) = prev_word(r.start) else { break };
+            let Some(link) = prev_word(y.start) else { break };
+            let Some(x) = prev_word(link.start) else { break };
+            if !(LINEAGE.contains(&&mt[link.clone()]) && is_name(&mt[y.clone()]) && is_given(&mt[x.clone()])) {
+                break;
+            }
+            r.start = x.start;
+        }
+        if r != x.m {
+            x.m = r.clone();
+            x.span = input.mf.to_original(r);
+            changed = true;
+        }
+    }
+    if changed {
+        // Drop mentions inside a longer person's name (the tagger's "سعود" of "آل سعود").
+        let people: Vec<Range<usize>> = mentions.iter().filter(|x| x.kind == "PER").map(|x| x.m.clone()).collect();
+        mentions.retain(|x| {
+            !people
+                .iter()
+                .any(|p| p.start <= x.m.start && x.m.end <= p.end && (p.end - p.start) > (x.m.end - x.m.start))
+        });
+        mentions.dedup_by(|a, b| a.m == b.m);
+    }
+}
+
 /// Countries named in a stretch of the match form: country names, nisbas, places, people and
-/// organisations with a country (not agents).
-fn countries_in(g: &Gazetteer, matches: &[GazMatch], date: Option<u32>, r: Range<usize>) -> Vec<String> {
+/// organisations with a country (not agents). With `affiliation`, a country or place right after a
+/// preposition of place ("في العراق", "إلى تركيا") does not count: it says where, not whose.
+fn countries_in(
+    g: &Gazetteer,
+    mt: &str,
+    matches: &[GazMatch],
+    date: Option<u32>,
+    r: Range<usize>,
+    affiliation: bool,
+) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for m in matches.iter().filter(|m| r.start <= m.start && m.end <= r.end) {
         if let Some((_, e)) = pick(g, m, date) {
-            if e.kind != GazKind::Agent {
-                if let Some(c) = &e.country {
-                    out.push(c.clone());
+            if e.kind == GazKind::Agent {
+                continue;
+            }
+            if affiliation && matches!(e.kind, GazKind::Country | GazKind::Place) {
+                let prev = mt[..m.start].split_whitespace().next_back().unwrap_or("");
+                if LOCATIVE.contains(&prev) {
+                    continue;
                 }
+            }
+            if let Some(c) = &e.country {
+                out.push(c.clone());
             }
         }
     }
     out
 }
 
-/// An entity still without a country takes the only country its sentence names (basis "sentence"), else
-/// the country that dominates the document (at least half of the country evidence and twice the next:
-/// basis "document"). International bodies and agents are left alone.
-fn context_countries(g: &Gazetteer, input: &EntityInput<'_>, matches: &[GazMatch], entities: &mut [EntityFound]) {
+/// Prepositions of place: a country after them is where something happens.
+const LOCATIVE: &[&str] = &["في", "وفي", "الي", "والي", "نحو", "داخل", "عبر", "قرب", "حتي"];
+
+/// The document's country evidence, most first, and its dominant country (at least half of the evidence
+/// and twice the next).
+fn document_countries(
+    g: &Gazetteer,
+    input: &EntityInput<'_>,
+    matches: &[GazMatch],
+) -> (Vec<(String, usize)>, Option<String>) {
+    let mt = input.mf.text();
     let mut doc: Vec<(String, usize)> = Vec::new();
-    for c in countries_in(g, matches, input.date, 0..input.mf.text().len()) {
+    for c in countries_in(g, mt, matches, input.date, 0..mt.len(), false) {
         match doc.iter_mut().find(|(k, _)| *k == c) {
             Some((_, n)) => *n += 1,
             None => doc.push((c, 1)),
@@ -331,7 +502,22 @@ fn context_countries(g: &Gazetteer, input: &EntityInput<'_>, matches: &[GazMatch
         [(c, n), rest @ ..] if 2 * n >= total && rest.first().is_none_or(|(_, m)| *n >= 2 * m) => Some(c.clone()),
         _ => None,
     };
-    for e in entities.iter_mut().filter(|e| e.country.is_none() && e.kind != "MISC") {
+    (doc, dominant)
+}
+
+/// An entity still without a country takes the only country its sentence names (basis "sentence"; for
+/// people and organisations, not counting places after a preposition of place), else the country that
+/// dominates the document (basis "document"). International bodies and agents are left alone.
+fn context_countries(
+    g: &Gazetteer,
+    input: &EntityInput<'_>,
+    matches: &[GazMatch],
+    dominant: Option<&str>,
+    entities: &mut [EntityFound],
+) {
+    let mt = input.mf.text();
+    // Gazetteer entries without a country (أوروبا, الناتو, داعش) have none on purpose.
+    for e in entities.iter_mut().filter(|e| e.country.is_none() && e.kind != "MISC" && e.canonical.is_none()) {
         if matches!(e.agent.as_deref(), Some("IGO" | "NGO" | "IMG")) {
             continue;
         }
@@ -339,7 +525,7 @@ fn context_countries(g: &Gazetteer, input: &EntityInput<'_>, matches: &[GazMatch
         let sentence = input.sentences.iter().find(|s| s.start <= first.start && first.end <= s.end).cloned();
         if let Some(s) = sentence {
             let ms = input.mf.map().from_original_range(s);
-            let mut cs = countries_in(g, matches, input.date, ms);
+            let mut cs = countries_in(g, mt, matches, input.date, ms, e.kind != "LOC");
             cs.sort();
             cs.dedup();
             if cs.len() == 1 {
@@ -348,39 +534,191 @@ fn context_countries(g: &Gazetteer, input: &EntityInput<'_>, matches: &[GazMatch
                 continue;
             }
         }
-        if let Some(c) = &dominant {
-            e.country = Some(c.clone());
+        if let Some(c) = dominant {
+            e.country = Some(c.to_string());
             e.country_basis = Some("document");
         }
     }
 }
 
-/// Role phrase immediately before `start`: [agent] [nisba|country]? [fillers] NAME.
-fn role_before(
-    mt: &str,
-    modifiers: &[(Range<usize>, &GazEntry)],
-    start: usize,
-) -> Option<(Option<String>, Option<String>)> {
-    let mut pos = start;
-    let mut country = None;
-    let mut agent = None;
-    for (r, e) in modifiers.iter().rev().filter(|(r, _)| r.end <= start) {
-        if !only_fillers(mt, r.end, pos) {
+/// What a stretch of the match form is, for reading role phrases.
+#[derive(Debug, Clone)]
+enum UnitKind {
+    /// A role or body word (agents.tsv) with its agent code; `true` for a body.
+    Role(Option<String>),
+    /// A country name or a nisba (`true`), or a place or organisation with a country (`false`).
+    Country(String, bool),
+    /// A person's name: ends the phrase.
+    Person,
+    /// Another name (no country).
+    Other,
+}
+
+#[derive(Debug, Clone)]
+struct Unit {
+    r: Range<usize>,
+    kind: UnitKind,
+}
+
+/// The units of a document, sorted by start: role and body words, countries and nisbas, and the mentions.
+fn units_of(modifiers: &[(Range<usize>, &GazEntry)], mentions: &[Mention]) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::new();
+    for (r, e) in modifiers {
+        let kind = match e.kind {
+            GazKind::Agent if e.subkind == "role" || e.subkind == "body" => UnitKind::Role(e.agent.clone()),
+            GazKind::Nisba => match &e.country {
+                Some(c) => UnitKind::Country(c.clone(), true),
+                None => continue,
+            },
+            // Countries are mentions too; they are added from there.
+            _ => continue,
+        };
+        out.push(Unit { r: r.clone(), kind });
+    }
+    for x in mentions {
+        let kind = match (x.kind, &x.country) {
+            ("PER", _) => UnitKind::Person,
+            (_, Some(c)) if !matches!(x.agent.as_deref(), Some("IGO" | "NGO" | "IMG")) => {
+                UnitKind::Country(c.clone(), false)
+            }
+            _ => UnitKind::Other,
+        };
+        out.push(Unit { r: x.m.clone(), kind });
+    }
+    out.sort_by_key(|u| (u.r.start, std::cmp::Reverse(u.r.end)));
+    out
+}
+
+/// The most units a role phrase may span looking back from the name, and the most words in it that are
+/// none of role, country, filler or honorific ("رئيس هيئة الأركان المشتركة للقوات الأردنية").
+const ROLE_WINDOW: usize = 12;
+const ROLE_UNKNOWN: usize = 4;
+
+/// The word of the match form that ends at `end` (letters and digits back to a space or punctuation).
+fn word_before(mt: &str, end: usize) -> usize {
+    mt[..end]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphanumeric() || hadath_text::tokens::is_arabic_letter(c))
+        .last()
+        .map_or(end, |(i, _)| i)
+}
+
+/// A context form (filler, honorific, stop …) of up to `max` words ending at `end`: its start and class.
+fn context_before(mt: &str, ctx: &RoleContext, end: usize) -> Option<(usize, &'static str)> {
+    let mut starts = Vec::new();
+    let mut pos = end;
+    for _ in 0..ctx.max_words() {
+        let s = word_before(mt, pos);
+        if s == pos {
             break;
         }
-        match e.kind {
-            GazKind::Nisba | GazKind::Country if agent.is_none() && country.is_none() => country = e.country.clone(),
-            GazKind::Agent if e.subkind == "role" || e.subkind == "body" => {
-                // The role word heads the phrase ("رئيس تركمانستان …"): stop here.
-                agent = e.agent.clone();
+        starts.push(s);
+        // Only single spaces between the words of a form.
+        if s == 0 || !mt[..s].ends_with(' ') || mt[..s - 1].ends_with(' ') {
+            break;
+        }
+        pos = s - 1;
+    }
+    for &s in starts.iter().rev() {
+        let w = &mt[s..end];
+        let class = if ctx.fillers.contains(w) {
+            "filler"
+        } else if ctx.honorifics.contains(w) {
+            "honorific"
+        } else if ctx.stops.contains(w) {
+            "stop"
+        } else {
+            continue;
+        };
+        return Some((s, class));
+    }
+    None
+}
+
+/// Role phrase before a name starting at `start`, read backwards: role and body words, countries and
+/// nisbas, honorifics and fillers, and up to [`ROLE_UNKNOWN`] other words, within the clause (a comma only
+/// right before the name: "وزير الخارجية آنذاك، شيمون بيريز"); a person's name, a stop word (مع، إن، الذي)
+/// or punctuation ends it. The agent is the nearest role word's ("… الفريق أول مشعل الزبن" → MIL); the
+/// country is the first country or nisba after the nearest role word that has one before the next role
+/// word ("نظيره الروسي سيرغي لافروف" → RUS even after "وزير الخارجية السعودي"), else a nisba right before a
+/// role word ("الأجهزة الأمنية الفلسطينية اللواء …").
+fn role_before(mt: &str, units: &[Unit], ctx: &RoleContext, start: usize) -> Option<(Option<String>, Option<String>)> {
+    // Units read so far, nearest first: Some(kind) for a unit, None for an unknown word.
+    let mut seq: Vec<Option<&UnitKind>> = Vec::new();
+    let mut pos = start;
+    let mut unknown = 0;
+    let mut titles_only = true;
+    for _ in 0..ROLE_WINDOW {
+        let trimmed = mt[..pos].trim_end_matches(' ');
+        let Some(last) = trimmed.chars().next_back() else { break };
+        if !(last.is_alphanumeric() || hadath_text::tokens::is_arabic_letter(last)) {
+            if matches!(last, '،' | ',') && titles_only {
+                pos = trimmed.len() - last.len_utf8();
+                continue;
+            }
+            break;
+        }
+        let p = trimmed.len();
+        if let Some(u) = units.iter().filter(|u| u.r.end == p && u.r.start < p).min_by_key(|u| u.r.start) {
+            if matches!(u.kind, UnitKind::Person) {
                 break;
             }
-            _ => break,
+            if matches!(u.kind, UnitKind::Other) {
+                unknown += 1;
+                if unknown > ROLE_UNKNOWN {
+                    break;
+                }
+            }
+            seq.push(Some(&u.kind));
+            titles_only = false;
+            pos = u.r.start;
+            // A proclitic glued to the unit: a conjunction ("وولي العهد") begins a conjoined phrase, so stop
+            // after it; a preposition ("للقوات", "بالجيش") belongs to the phrase: step over it.
+            let glued = word_before(mt, pos);
+            if glued < pos {
+                if mt[glued..pos].starts_with(['و', 'ف']) {
+                    break;
+                }
+                pos = glued;
+            }
+            continue;
         }
-        pos = r.start;
+        match context_before(mt, ctx, p) {
+            Some((_, "stop")) => break,
+            Some((s, _)) => pos = s,
+            None => {
+                unknown += 1;
+                if unknown > ROLE_UNKNOWN {
+                    break;
+                }
+                titles_only = false;
+                seq.push(None);
+                pos = word_before(mt, p);
+            }
+        }
     }
-    agent.as_ref()?;
-    Some((agent, country))
+    let roles: Vec<usize> =
+        seq.iter().enumerate().filter(|(_, k)| matches!(k, Some(UnitKind::Role(_)))).map(|(i, _)| i).collect();
+    let first = *roles.first()?;
+    let Some(UnitKind::Role(agent)) = seq[first] else { return None };
+    let mut country = None;
+    let mut prev = 0;
+    for &k in &roles {
+        // Units after role k in the text are seq[prev..k]; the first of them in text order is the last here.
+        if let Some(Some(UnitKind::Country(c, _))) =
+            seq[prev..k].iter().rev().find(|x| matches!(x, Some(UnitKind::Country(..))))
+        {
+            country = Some(c.clone());
+            break;
+        }
+        if let Some(Some(UnitKind::Country(c, true))) = seq.get(k + 1) {
+            country = Some(c.clone());
+            break;
+        }
+        prev = k + 1;
+    }
+    Some((agent.clone(), country))
 }
 
 /// Apposition right after the name: NAME، [agent] [nisba|country].
@@ -543,21 +881,60 @@ mod tests {
         Gazetteer::load(&GazetteerSources {
             countries: (
                 "c.tsv",
-                "AZE\tAzerbaijan\tأذربيجان\tأذربيجاني|أذري\t\tباكو\nISR\tIsrael\tإسرائيل\tإسرائيلي\t\tالقدس\nTKM\tTurkmenistan\tتركمانستان\tتركماني\t\tعشق آباد\nIRN\tIran\tإيران\tإيراني\t\tطهران\nEGY\tEgypt\tمصر\tمصري\t\tالقاهرة\n",
+                "AZE\tAzerbaijan\tأذربيجان\tأذربيجاني|أذري\t\tباكو\nISR\tIsrael\tإسرائيل\tإسرائيلي\t\tالقدس\nTKM\tTurkmenistan\tتركمانستان\tتركماني\t\tعشق آباد\nIRN\tIran\tإيران\tإيراني\t\tطهران\nEGY\tEgypt\tمصر\tمصري\t\tالقاهرة\nJOR\tJordan\tالأردن\tأردني\t\tعمان\nRUS\tRussia\tروسيا\tروسي\t\tموسكو\nSAU\tSaudi Arabia\tالسعودية\tسعودي\t\tالرياض\nNGA\tNigeria\tنيجيريا\tنيجيري\t\tأبوجا\nTUR\tTurkey\tتركيا\tتركي\t\tأنقرة\n",
             ),
-            places: ("p.tsv", "باكو\tBaku\tcapital\tAZE\t40.4\t49.9\nطهران\tTehran\tcapital\tIRN\t35.7\t51.4\nتل أبيب\tTel Aviv\tcity\tISR\t32.1\t34.8\n"),
+            places: (
+                "p.tsv",
+                "باكو\tBaku\tcapital\tAZE\t40.4\t49.9\nطهران\tTehran\tcapital\tIRN\t35.7\t51.4\nتل أبيب\tTel Aviv\tcity\tISR\t32.1\t34.8\nأوروبا\tEurope\tregion\t\t50\t10\n",
+            ),
             organisations: ("o.tsv", "الأمم المتحدة\tUnited Nations\tIGO\tIGO\t\n"),
             people: (
                 "pe.tsv",
                 "إلهام علييف\tIlham Aliyev\tAZEGOV\t20031031\t\tpresident\nشيمون بيريز\tShimon Peres\tISRGOV\t19920713\t19951104\tforeign minister\n",
             ),
-            agents: ("a.tsv", "وزير الخارجية|وزير\tGOV\trole\t\nرئيس|الرئيس\tGOV\trole\t\nوزارة الخارجية\tGOV\tbody\t\nالجيش\tMIL\tbody\t\n"),
+            agents: (
+                "a.tsv",
+                "وزير الخارجية|وزير\tGOV\trole\t\nرئيس|الرئيس\tGOV\trole\t\nوزارة الخارجية\tGOV\tbody\t\nالجيش\tMIL\tbody\t\nالفريق أول|اللواء\tMIL\trole\t\nهيئة الأركان\tMIL\tbody\t\nالقوات\tMIL\tbody\t\nنظيره\tGOV\trole\t\nالحكومة|حكومة\tGOV\tbody\t\n",
+            ),
             ambiguous: ("am.tsv", ""),
         })
         .unwrap()
     }
 
+    fn ctx() -> RoleContext {
+        hadath_lexicon::parse_role_context(
+            "r.tsv",
+            "آنذاك\tfiller\nالسابق\tfiller\nالدكتور\thonorific\nصاحب السمو الملكي\thonorific\nمع\tstop\nإن\tstop\nشمال\tdirection\nجنوب\tdirection\nشمال شرق\tdirection\nمدينة\tdesignator\n",
+        )
+        .unwrap()
+    }
+
+    fn names() -> PersonNames {
+        PersonNames::parse(
+            "n.tsv",
+            "محمد\t900\t5\t0\nسلمان\t50\t5\t0\nعبدالعزيز\t60\t5\t0\nعادل\t40\t0\t0\nأحمد\t900\t9\t0\n",
+        )
+        .unwrap()
+    }
+
     fn run(text: &str, tagged: &[(&str, &'static str)], home: Option<&str>) -> Vec<Got> {
+        run_with(text, tagged, home, &[])
+    }
+
+    fn run_with(
+        text: &str,
+        tagged: &[(&str, &'static str)],
+        home: Option<&str>,
+        known: &[(&str, &str, &str)],
+    ) -> Vec<Got> {
+        let known: Vec<(Range<usize>, String, Option<String>)> = known
+            .iter()
+            .map(|(s, n, c)| {
+                let p = text.find(s).unwrap();
+                (p..p + s.len(), n.to_string(), Some(c.to_string()))
+            })
+            .collect();
+        let names = names();
         let g = gaz();
         let mf = MatchForm::new(text);
         let tagged: Vec<TaggedName> = tagged
@@ -580,6 +957,9 @@ mod tests {
                 metonymy: &metonymy,
                 sentences: &sentences,
                 name_heads: &["اتفاقيات", "اعلان"].iter().map(|s| s.to_string()).collect(),
+                context: &ctx(),
+                names: Some(&names),
+                known_orgs: &known,
             },
         );
         add_name_mentions(&mf, &mut ents);
@@ -670,5 +1050,95 @@ mod tests {
         has(&got, "سامح شكري", "PER", Some("EGY"), Some("GOV"));
         let got = run("قال وزير الخارجية الإيراني حسين عبد اللهيان إن", &[("حسين عبد اللهيان", "PER")], Some("EGY"));
         has(&got, "حسين عبد اللهيان", "PER", Some("IRN"), Some("GOV"));
+    }
+
+    #[test]
+    fn long_role_phrase_with_rank_and_preposition() {
+        let got = run(
+            "بحث رئيس هيئة الأركان المشتركة للقوات الأردنية الفريق أول مشعل الزبن في عمان",
+            &[("مشعل الزبن", "PER")],
+            Some("SAU"),
+        );
+        has(&got, "مشعل الزبن", "PER", Some("JOR"), Some("MIL"));
+    }
+
+    #[test]
+    fn counterpart_takes_its_own_nisba() {
+        let got =
+            run("استقبل وزير الخارجية السعودي نظيره الروسي سيرغي لافروف في الرياض", &[("سيرغي لافروف", "PER")], None);
+        has(&got, "سيرغي لافروف", "PER", Some("RUS"), Some("GOV"));
+    }
+
+    #[test]
+    fn stop_words_end_role_phrases() {
+        let got = run("التقى وزير الخارجية الإيراني مع سيرغي لافروف", &[("سيرغي لافروف", "PER")], None);
+        assert!(got.iter().any(|g| g.0 == "سيرغي لافروف" && g.3.is_none()), "{got:?}");
+    }
+
+    #[test]
+    fn honorific_between_role_and_name() {
+        let got = run("وقال رئيس الحكومة الأردنية الدكتور محمد المومني", &[("محمد المومني", "PER")], None);
+        has(&got, "محمد المومني", "PER", Some("JOR"), Some("GOV"));
+    }
+
+    #[test]
+    fn outlet_country_unless_the_article_is_about_another() {
+        // An unqualified role on a Saudi outlet, in an article about Jordan only.
+        let got = run(
+            "الأردن يرحب. وزير الخارجية الأردني في الأردن. وقال وزير الخارجية علي خالد إن الأردن",
+            &[("علي خالد", "PER")],
+            Some("SAU"),
+        );
+        has(&got, "علي خالد", "PER", Some("JOR"), Some("GOV"));
+        let got = run("وقال وزير الخارجية علي خالد إن الأردن", &[("علي خالد", "PER")], Some("SAU"));
+        has(&got, "علي خالد", "PER", Some("SAU"), Some("GOV"));
+    }
+
+    #[test]
+    fn lineage_extends_names() {
+        let got = run(
+            "وصل الأمير محمد بن سلمان بن عبدالعزيز آل سعود إلى القاهرة",
+            &[("محمد بن سلمان", "PER"), ("سعود", "PER")],
+            None,
+        );
+        assert!(got.iter().any(|g| g.0 == "محمد بن سلمان بن عبدالعزيز آل سعود" && g.1 == "PER"), "{got:?}");
+        assert!(!got.iter().any(|g| g.0 == "سعود"), "{got:?}");
+        let got = run("وقال عادل بن أحمد الجبير إن", &[("الجبير", "PER")], None);
+        assert!(got.iter().any(|g| g.0 == "عادل بن أحمد الجبير"), "{got:?}");
+        // "بن" before a word that is not a name does not extend.
+        let got = run("وقال أحمد الجبير بن الكلام", &[("أحمد الجبير", "PER")], None);
+        assert!(got.iter().any(|g| g.0 == "أحمد الجبير"), "{got:?}");
+    }
+
+    #[test]
+    fn place_takes_the_country_named_after_it() {
+        let got = run("انفجار في غومبيه بشمال شرق نيجيريا أمس", &[("غومبيه", "LOC")], None);
+        has(&got, "غومبيه", "LOC", Some("NGA"), None);
+        let got = run("قصف قرب مدينة كيليس التركية وإيران", &[("كيليس", "LOC")], None);
+        has(&got, "كيليس", "LOC", Some("TUR"), None);
+        let got = run("في سوروتش (جنوب تركيا) وإيران", &[("سوروتش", "LOC")], None);
+        has(&got, "سوروتش", "LOC", Some("TUR"), None);
+        // A country after the place without a direction word or nisba is not its country.
+        let got = run("من كيليس إيران ومصر", &[("كيليس", "LOC")], None);
+        has(&got, "كيليس", "LOC", None, None);
+    }
+
+    #[test]
+    fn gazetteer_entries_without_country_stay_without() {
+        let got = run("وصل المهاجرون إلى أوروبا من إيران", &[], None);
+        has(&got, "أوروبا", "LOC", None, None);
+    }
+
+    #[test]
+    fn government_of_a_country_names_the_country_too() {
+        let got = run("وقالت حكومة مصر إن", &[], None);
+        has(&got, "حكومة مصر", "ORG", Some("EGY"), Some("GOV"));
+        has(&got, "مصر", "LOC", Some("EGY"), None);
+    }
+
+    #[test]
+    fn dateline_agency_is_an_organisation() {
+        let got = run_with("سول 25 شوال 1436 هـ واس\nأعلن", &[], None, &[("واس", "Saudi Press Agency", "SAU")]);
+        has(&got, "واس", "ORG", Some("SAU"), Some("MED"));
     }
 }

@@ -243,6 +243,8 @@ fn find_dateline(text: &str, para: Range<usize>, lex: &Lexicon) -> Option<Dateli
             return None;
         }
         (Some(toks[i].span.start..toks[i + n - 1].span.end), Some(a), i + n)
+    } else if let Some((a, j, n)) = trailing_agency(text, &toks, i, para.end, lex) {
+        (Some(toks[j].span.start..toks[j + n - 1].span.end), Some(a), j + n)
     } else {
         return None;
     };
@@ -251,6 +253,36 @@ fn find_dateline(text: &str, para: Range<usize>, lex: &Lexicon) -> Option<Dateli
     }
     let end = toks[end_i - 1].span.end;
     Some(DatelineFound { span: toks[0].span.start..end, place: Some(place), agency, agency_index, day_month })
+}
+
+/// The Saudi Press Agency's dateline: `PLACE DATE… AGENCY` alone on its line, with the date written out
+/// between ("سول 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس"). The words between must hold a number and
+/// be words, numbers and date separators only; the agency must end the paragraph. Returns the agency, the
+/// index of its first token and its number of tokens.
+fn trailing_agency(
+    text: &str,
+    toks: &[Token],
+    from: usize,
+    para_end: usize,
+    lex: &Lexicon,
+) -> Option<(usize, usize, usize)> {
+    const MAX_BETWEEN: usize = 14;
+    let mut saw_number = false;
+    for j in from..toks.len().min(from + MAX_BETWEEN + 1) {
+        if let Some((a, n)) = match_agency(text, &toks[j..], lex) {
+            let end = toks[j + n - 1].span.end;
+            if saw_number && text[end..para_end].trim().is_empty() {
+                return Some((a, j, n));
+            }
+        }
+        match toks[j].kind {
+            TokenKind::Number => saw_number = true,
+            TokenKind::Arabic => {}
+            TokenKind::Punct if matches!(&text[toks[j].span.clone()], "/" | "-" | "–" | ".") => {}
+            _ => return None,
+        }
+    }
+    None
 }
 
 fn parse_digits(s: &str) -> Option<u32> {
@@ -403,6 +435,16 @@ mod tests {
     );
     dl!(spa_no_parens, "الرياض - واس - أكد مجلس الوزراء", "الرياض - واس -", "الرياض", "واس", None);
     dl!(two_word_place, "تل أبيب (أ ب) - قال", "تل أبيب (أ ب) -", "تل أبيب", "أ ب", None);
+    dl!(
+        spa_written_date,
+        "سول 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس\nقال",
+        "سول 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس",
+        "سول",
+        "واس",
+        None
+    );
+    dl!(spa_needs_a_number, "الرياض الخبر واس\nقال", None);
+    dl!(spa_agency_must_end_the_line, "سول 25 شوال قالت واس إن\nقال", None);
     dl!(no_dateline_sentence, "التقى وزير الخارجية الإسرائيلي إيلي كوهين في باكو بالرئيس", None);
     dl!(no_dateline_parenthetical, "قال الوزير (في بيان) إن", None);
 

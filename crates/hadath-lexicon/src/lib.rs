@@ -28,6 +28,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("data/gazetteer/ambiguous.tsv", include_str!("../../../data/gazetteer/ambiguous.tsv")),
     ("data/actors/metonymy-verbs.tsv", include_str!("../../../data/actors/metonymy-verbs.tsv")),
     ("data/actors/name-heads.tsv", include_str!("../../../data/actors/name-heads.tsv")),
+    ("data/actors/role-context.tsv", include_str!("../../../data/actors/role-context.tsv")),
 ];
 
 fn file(path: &str) -> &'static str {
@@ -130,6 +131,66 @@ pub struct Lexicon {
     pub metonymy_verbs: MetonymyVerbs,
     /// Match keys of head nouns that make a named thing out of the place after them (اتفاقيات أوسلو).
     pub name_heads: std::collections::HashSet<String>,
+    /// Words around role phrases and place descriptors (`data/actors/role-context.tsv`).
+    pub role_context: RoleContext,
+}
+
+/// The classes of `data/actors/role-context.tsv`, as match keys (multi-word forms joined by one space).
+#[derive(Debug, Default, Clone)]
+pub struct RoleContext {
+    /// May sit between a role phrase and the name (آنذاك، السابق).
+    pub fillers: std::collections::HashSet<String>,
+    /// Titles before a name (الدكتور، صاحب السمو الملكي).
+    pub honorifics: std::collections::HashSet<String>,
+    /// End a role phrase looking back from a name (مع، إن، الذي).
+    pub stops: std::collections::HashSet<String>,
+    /// Compass words between a place and its country (شمال، جنوب شرق).
+    pub directions: std::collections::HashSet<String>,
+    /// Generic place nouns before a place name (مدينة، بلدة).
+    pub designators: std::collections::HashSet<String>,
+}
+
+impl RoleContext {
+    /// The longest number of words of any form.
+    pub fn max_words(&self) -> usize {
+        [&self.fillers, &self.honorifics, &self.stops, &self.directions, &self.designators]
+            .iter()
+            .flat_map(|s| s.iter())
+            .map(|k| k.split(' ').count())
+            .max()
+            .unwrap_or(1)
+    }
+}
+
+/// Parses `data/actors/role-context.tsv`: form <TAB> class.
+pub fn parse_role_context(path: &str, text: &str) -> Result<RoleContext, Error> {
+    let mut out = RoleContext::default();
+    for (n, line) in data_lines(text) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != 2 {
+            return Err(err(path, n, format!("expected form <TAB> class, found {} columns", cols.len())));
+        }
+        let set = match cols[1].trim() {
+            "filler" => &mut out.fillers,
+            "honorific" => &mut out.honorifics,
+            "stop" => &mut out.stops,
+            "direction" => &mut out.directions,
+            "designator" => &mut out.designators,
+            other => {
+                return Err(err(
+                    path,
+                    n,
+                    format!("class must be filler, honorific, stop, direction or designator, not {other:?}"),
+                ))
+            }
+        };
+        let key = match_key(cols[0].trim()).split_whitespace().collect::<Vec<_>>().join(" ");
+        if key.is_empty() {
+            return Err(err(path, n, "empty form"));
+        }
+        set.insert(key);
+    }
+    Ok(out)
 }
 
 /// See [`Lexicon::metonymy_verbs`].
@@ -299,6 +360,7 @@ impl Lexicon {
             )?,
             metonymy_verbs,
             name_heads: parse_word_list(file("data/actors/name-heads.tsv")).into_iter().collect(),
+            role_context: parse_role_context("data/actors/role-context.tsv", file("data/actors/role-context.tsv"))?,
         })
     }
 }

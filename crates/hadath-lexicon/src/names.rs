@@ -58,6 +58,12 @@ impl PersonNames {
         self.words.is_empty()
     }
 
+    /// How many people in Wikidata bear the word (a match key, no proclitic) as a given name, and as a
+    /// surname; `None` when it is not a name word.
+    pub fn counts(&self, key: &str) -> Option<(u32, u32)> {
+        self.words.get(key).map(|w| (w.given, w.surname))
+    }
+
     /// The entry of the token `text[t]`: looked up whole, else without a proclitic; whether one was
     /// stripped.
     fn lookup(&self, text: &str, t: &Range<usize>, key: &mut String) -> Option<(bool, NameWord)> {

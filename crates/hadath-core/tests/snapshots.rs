@@ -38,6 +38,15 @@ fn check_spans(doc: &Document, text: &str) {
             assert_eq!(&slice(ps.start, ps.end), p);
         }
     }
+    for t in &doc.times {
+        assert_eq!(slice(t.start, t.end), t.text, "a time's text is its span");
+        assert_eq!(t.text.trim(), t.text);
+        if let Some(v) = &t.value {
+            assert!(hadath_time::value::parse_iso(v).is_some(), "{v:?} is not ISO 8601");
+        }
+        assert!(["date", "range", "duration", "set", "vague"].contains(&t.kind.as_str()), "{}", t.kind);
+        assert!(["absolute", "publication", "dateline"].contains(&t.anchor.as_str()), "{}", t.anchor);
+    }
     for l in &doc.attribution.lines {
         let line = slice(l.start, l.end);
         assert!(line.contains(l.value.as_str()) || l.field == "agency", "{line:?} contains {:?}", l.value);

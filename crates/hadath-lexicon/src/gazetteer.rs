@@ -230,6 +230,10 @@ impl Gazetteer {
                 nisba.push(p.to_string());
                 if !p.starts_with("ال") {
                     nisba.push(format!("ال{p}"));
+                    // The indefinite accusative of a broken plural: "صحفيين أتراكا".
+                    if !p.ends_with(['ا', 'ة', 'ي']) {
+                        nisba.push(format!("{p}ا"));
+                    }
                 }
             }
             if !nisba.is_empty() {

@@ -29,6 +29,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("data/actors/metonymy-verbs.tsv", include_str!("../../../data/actors/metonymy-verbs.tsv")),
     ("data/actors/name-heads.tsv", include_str!("../../../data/actors/name-heads.tsv")),
     ("data/actors/role-context.tsv", include_str!("../../../data/actors/role-context.tsv")),
+    ("data/actors/home-references.tsv", include_str!("../../../data/actors/home-references.tsv")),
 ];
 
 fn file(path: &str) -> &'static str {
@@ -133,6 +134,25 @@ pub struct Lexicon {
     pub name_heads: std::collections::HashSet<String>,
     /// Words around role phrases and place descriptors (`data/actors/role-context.tsv`).
     pub role_context: RoleContext,
+    /// Words that name the outlet's own country (`data/actors/home-references.tsv`): match key → homes.
+    pub home_references: Vec<(String, Vec<String>)>,
+}
+
+/// Parses `data/actors/home-references.tsv`: form <TAB> home countries.
+pub fn parse_home_references(path: &str, text: &str) -> Result<Vec<(String, Vec<String>)>, Error> {
+    let mut out = Vec::new();
+    for (n, line) in data_lines(text) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != 2 {
+            return Err(err(path, n, format!("expected form <TAB> countries, found {} columns", cols.len())));
+        }
+        let homes: Vec<String> = cols[1].split('|').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect();
+        if homes.is_empty() || homes.iter().any(|c| c.len() != 3 || !c.chars().all(|x| x.is_ascii_uppercase())) {
+            return Err(err(path, n, "countries must be ISO 3166 alpha-3 codes separated by |"));
+        }
+        out.push((match_key(cols[0].trim()), homes));
+    }
+    Ok(out)
 }
 
 /// The classes of `data/actors/role-context.tsv`, as match keys (multi-word forms joined by one space).
@@ -364,6 +384,10 @@ impl Lexicon {
             metonymy_verbs,
             name_heads: parse_word_list(file("data/actors/name-heads.tsv")).into_iter().collect(),
             role_context: parse_role_context("data/actors/role-context.tsv", file("data/actors/role-context.tsv"))?,
+            home_references: parse_home_references(
+                "data/actors/home-references.tsv",
+                file("data/actors/home-references.tsv"),
+            )?,
         })
     }
 }

@@ -1,0 +1,966 @@
+//! The event stage: who did what to whom, read off Arabic sentences with patterns an analyst can edit.
+//!
+//! 1. **Triggers** (`data/events/patterns.tsv`): verbs in every person and tense the loader makes from a
+//!    "past/present" pair (التقى/يلتقي → التقت، التقوا، يلتقي، تلتقي، سيلتقي …) and nouns with their
+//!    plural and definite forms, matched on the match form with attached و ف (and ب ل ك ال on nouns) and
+//!    object pronouns stripped.
+//! 2. **Actors** come from the entity stage (a country, IGO or IMG per mention or role phrase). Inside one
+//!    clause, the source is an actor before the verb (SVO: "إسرائيل كانت تزود أذربيجان"), else the first
+//!    actor after it with no preposition (VSO: "التقى وزير الخارجية الإسرائيلي …"), else — for a verb that
+//!    opens its clause with no subject of its own ("وهنأ …") — the source of the event before it in the same
+//!    or previous sentence. The target is found by the rule's markers: the next unmarked actor, or the
+//!    first actor after a given preposition ("بالرئيس", "مع", "على"), or the country of a place after في.
+//!    Coordinated actors ("إسرائيل وتركمانستان") each get the event. Nothing crosses a sentence.
+//! 3. **Modality**: negation before the trigger (لم، لن، لا، ما، ليس، عدم) → negated; the future (سـ،
+//!    سوف، من المقرر، من المتوقع، يعتزم) → future, coded as intent (03x) for cooperation and as a threat
+//!    (138) for force; reporting verbs in the sentence (ذكرت، أفادت، بحسب) → reported; a condition (إذا،
+//!    لو، في حال) → hypothetical.
+//! 4. **Codes** from `data/events/cameo.tsv` (root, quad class, Goldstein, PLOVER type and mode).
+//!
+//! All offsets here are byte offsets into the match form; the engine maps them back to the original.
+
+use std::ops::Range;
+
+use hadath_text::normalize::match_key;
+use hadath_text::tokens::is_arabic_letter;
+use rustc_hash::FxHashMap;
+
+/// The pattern file, embedded.
+pub const PATTERNS_TSV: &str = include_str!("../../../data/events/patterns.tsv");
+/// The CAMEO/PLOVER table, embedded.
+pub const CAMEO_TSV: &str = include_str!("../../../data/events/cameo.tsv");
+
+/// A data file that does not parse.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct Error {
+    /// The data file.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn err(file: &str, line: usize, message: impl Into<String>) -> Error {
+    Error { file: file.to_string(), line, message: message.into() }
+}
+
+fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+}
+
+/// One CAMEO event code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CameoCode {
+    /// The code ("042").
+    pub code: String,
+    /// Its root ("04").
+    pub root: String,
+    /// GDELT quad class, 1–4.
+    pub quad_class: u8,
+    /// Goldstein score.
+    pub goldstein: f32,
+    /// PLOVER event type ("CONSULT").
+    pub plover_type: Option<String>,
+    /// PLOVER mode ("visit").
+    pub plover_mode: Option<String>,
+    /// PLOVER context ("diplomatic").
+    pub plover_context: Option<String>,
+    /// CAMEO description.
+    pub description: String,
+}
+
+/// The CAMEO codebook.
+#[derive(Debug, Default)]
+pub struct Codebook {
+    codes: FxHashMap<String, CameoCode>,
+}
+
+impl Codebook {
+    /// Parses `data/events/cameo.tsv`.
+    pub fn parse(path: &str, text: &str) -> Result<Codebook, Error> {
+        let mut codes = FxHashMap::default();
+        for (n, line) in data_lines(text) {
+            let c: Vec<&str> = line.split('\t').collect();
+            if c.len() != 8 {
+                return Err(err(path, n, format!("expected 8 columns, found {}", c.len())));
+            }
+            let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+            let code = CameoCode {
+                code: c[0].to_string(),
+                root: c[1].to_string(),
+                quad_class: c[2].parse().map_err(|_| err(path, n, "quad_class is not a number"))?,
+                goldstein: c[3].parse().map_err(|_| err(path, n, "goldstein is not a number"))?,
+                plover_type: opt(c[4]),
+                plover_mode: opt(c[5]),
+                plover_context: opt(c[6]),
+                description: c[7].to_string(),
+            };
+            codes.insert(code.code.clone(), code);
+        }
+        Ok(Codebook { codes })
+    }
+
+    /// The embedded codebook.
+    pub fn embedded() -> Result<Codebook, Error> {
+        Codebook::parse("data/events/cameo.tsv", CAMEO_TSV)
+    }
+
+    /// A code's entry.
+    pub fn get(&self, code: &str) -> Option<&CameoCode> {
+        self.codes.get(code)
+    }
+
+    /// Number of codes.
+    pub fn len(&self) -> usize {
+        self.codes.len()
+    }
+
+    /// Is it empty?
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty()
+    }
+}
+
+/// Verb or noun trigger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TriggerKind {
+    /// A verb.
+    Verb,
+    /// A verbal noun.
+    Noun,
+}
+
+/// How a rule's target is marked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Marker {
+    /// The next actor with no preposition.
+    Obj,
+    /// The first actor after this preposition (match key).
+    Prep(String),
+    /// The country of a place after في.
+    Place,
+    /// The actor right after a noun (its genitive: "اعتقال صحفيين أتراك", "قصف حلب"); the noun's source is
+    /// then the subject before it.
+    Gen,
+}
+
+/// One event pattern.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Rule id.
+    pub id: String,
+    /// CAMEO code.
+    pub code: String,
+    /// Verb or noun.
+    pub kind: TriggerKind,
+    /// Words that must follow within four words (match keys).
+    pub with: Vec<String>,
+    /// Target markers, in order of preference.
+    pub targets: Vec<Marker>,
+    /// English past and base verb phrases.
+    pub english: (String, String),
+    /// The example sentence.
+    pub example: String,
+    /// Expected source and target of the example.
+    pub expect: (Option<String>, Option<String>),
+    /// Line in the data file.
+    pub line: usize,
+}
+
+/// Which form of the trigger matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tense {
+    /// Past verb.
+    Past,
+    /// Present verb.
+    Present,
+    /// Future verb (سـ).
+    Future,
+    /// Verbal noun.
+    Noun,
+}
+
+/// The loaded patterns, indexed by the match key of each form's first word.
+#[derive(Debug, Default)]
+pub struct Patterns {
+    rules: Vec<Rule>,
+    /// First word → (rule, tense, following words of a multi-word form).
+    index: FxHashMap<String, Vec<(u32, Tense, Vec<String>)>>,
+}
+
+/// The persons and tenses of a verb from its 3rd person masculine singular past and present.
+pub fn verb_forms(past: &str, present: &str) -> Vec<(String, Tense)> {
+    let mut out: Vec<(String, Tense)> = Vec::new();
+    let p = past.trim();
+    if let Some(s) = p.strip_suffix('ى') {
+        for f in [p.to_string(), format!("{s}ت"), format!("{s}يا"), format!("{s}تا"), format!("{s}وا")] {
+            out.push((f, Tense::Past));
+        }
+    } else if let Some(s) = p.strip_suffix('ا') {
+        for f in [p.to_string(), format!("{s}ت"), format!("{s}وا"), format!("{s}تا")] {
+            out.push((f, Tense::Past));
+        }
+    } else {
+        for f in [
+            p.to_string(),
+            format!("{p}ت"),
+            format!("{p}ا"),
+            format!("{p}تا"),
+            format!("{p}وا"),
+            format!("{p}ن"),
+            format!("{p}نا"),
+        ] {
+            out.push((f, Tense::Past));
+        }
+    }
+    let y = present.trim();
+    if let Some(body) = y.strip_prefix('ي') {
+        let mut pres: Vec<String> = Vec::new();
+        if let Some(b) = body.strip_suffix('ي').or_else(|| body.strip_suffix('و')) {
+            for pre in ["ي", "ت", "ن", "أ"] {
+                pres.push(format!("{pre}{body}"));
+                // Jussive after لم: "لم يلتق".
+                pres.push(format!("{pre}{b}"));
+            }
+            pres.push(format!("ي{b}ون"));
+            pres.push(format!("ي{b}وا"));
+            pres.push(format!("ي{body}ان"));
+            pres.push(format!("ت{body}ان"));
+        } else {
+            for pre in ["ي", "ت", "ن", "أ"] {
+                pres.push(format!("{pre}{body}"));
+            }
+            for f in [
+                format!("ي{body}ون"),
+                format!("ي{body}وا"),
+                format!("ي{body}ان"),
+                format!("ت{body}ان"),
+                format!("ي{body}ن"),
+            ] {
+                pres.push(f);
+            }
+        }
+        for f in pres {
+            out.push((format!("س{f}"), Tense::Future));
+            out.push((f, Tense::Present));
+        }
+    }
+    out
+}
+
+impl Patterns {
+    /// Parses `data/events/patterns.tsv`.
+    pub fn parse(path: &str, text: &str) -> Result<Patterns, Error> {
+        let mut out = Patterns::default();
+        for (n, line) in data_lines(text) {
+            let c: Vec<&str> = line.split('\t').collect();
+            if c.len() != 8 {
+                return Err(err(path, n, format!("expected 8 tab-separated columns, found {}", c.len())));
+            }
+            let kind = match c[2].trim() {
+                "verb" => TriggerKind::Verb,
+                "noun" => TriggerKind::Noun,
+                other => return Err(err(path, n, format!("kind must be verb or noun, not {other:?}"))),
+            };
+            let code = c[1].trim().to_string();
+            if code.len() < 2 || !code.chars().all(|x| x.is_ascii_digit()) {
+                return Err(err(path, n, format!("{code:?} is not a CAMEO code")));
+            }
+            let mut targets = Vec::new();
+            for t in c[5].split(',').map(str::trim).filter(|t| !t.is_empty()) {
+                targets.push(match t {
+                    "obj" => Marker::Obj,
+                    "place" => Marker::Place,
+                    "gen" => Marker::Gen,
+                    "none" => continue,
+                    p => Marker::Prep(match_key(p)),
+                });
+            }
+            let english = match c[6].split_once('|') {
+                Some((past, base)) => (past.trim().to_string(), base.trim().to_string()),
+                None => (c[6].trim().to_string(), c[6].trim().to_string()),
+            };
+            let Some((example, expect)) = c[7].split_once("=>") else {
+                return Err(err(path, n, "the example must end with => SOURCE TARGET"));
+            };
+            let ex: Vec<&str> = expect.split_whitespace().collect();
+            if ex.len() != 2 {
+                return Err(err(path, n, "the example must end with => SOURCE TARGET (use - for none)"));
+            }
+            let side = |s: &str| (s != "-").then(|| s.to_string());
+            let rule = Rule {
+                id: c[0].trim().to_string(),
+                code,
+                kind,
+                with: c[4].split('|').map(str::trim).filter(|w| !w.is_empty()).map(match_key).collect(),
+                targets,
+                english,
+                example: example.trim().to_string(),
+                expect: (side(ex[0]), side(ex[1])),
+                line: n,
+            };
+            if out.rules.iter().any(|r| r.id == rule.id) {
+                return Err(err(path, n, format!("duplicate rule id {:?}", rule.id)));
+            }
+            let id = out.rules.len() as u32;
+            let mut forms: Vec<(String, Tense)> = Vec::new();
+            for f in c[3].split('|').map(str::trim).filter(|f| !f.is_empty()) {
+                match kind {
+                    TriggerKind::Verb => {
+                        let Some((past, present)) = f.split_once('/') else {
+                            return Err(err(path, n, format!("verb form {f:?} must be past/present")));
+                        };
+                        forms.extend(verb_forms(past, present));
+                    }
+                    TriggerKind::Noun => {
+                        forms.push((f.to_string(), Tense::Noun));
+                        if !f.starts_with("ال") {
+                            forms.push((format!("ال{f}"), Tense::Noun));
+                        }
+                    }
+                }
+            }
+            if forms.is_empty() {
+                return Err(err(path, n, "no forms"));
+            }
+            for (f, tense) in forms {
+                let key = match_key(&f);
+                let mut words = key.split(' ').filter(|w| !w.is_empty()).map(String::from);
+                let Some(first) = words.next() else { continue };
+                let rest: Vec<String> = words.collect();
+                let e = out.index.entry(first).or_default();
+                if !e.iter().any(|(r, t, w)| *r == id && *t == tense && *w == rest) {
+                    e.push((id, tense, rest));
+                }
+            }
+            out.rules.push(rule);
+        }
+        Ok(out)
+    }
+
+    /// The embedded patterns.
+    pub fn embedded() -> Result<Patterns, Error> {
+        Patterns::parse("data/events/patterns.tsv", PATTERNS_TSV)
+    }
+
+    /// The rules.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Candidate triggers for a word of the match form: (rule, tense, following words) per stripped form.
+    #[cfg(test)]
+    fn lookup<'s>(&'s self, word: &str) -> Vec<(u32, Tense, &'s [String])> {
+        self.lookup_word(word, false)
+    }
+
+    /// As [`Patterns::lookup`]; `ta_marbuta`: the word ends in ة in the original, so its final ه is not a
+    /// pronoun ("وزارة" is not "و + زار + ه").
+    fn lookup_word<'s>(&'s self, word: &str, ta_marbuta: bool) -> Vec<(u32, Tense, &'s [String])> {
+        let mut out = Vec::new();
+        let push = |w: &str, nouns_only: bool, out: &mut Vec<(u32, Tense, &'s [String])>| {
+            if let Some(v) = self.index.get(w) {
+                for (r, t, rest) in v {
+                    if (!nouns_only || *t == Tense::Noun) && !out.iter().any(|(r2, _, _)| r2 == r) {
+                        out.push((*r, *t, rest.as_slice()));
+                    }
+                }
+            }
+        };
+        let mut bases: Vec<(&str, bool)> = vec![(word, false)];
+        if let Some(w) = word.strip_prefix('و').or_else(|| word.strip_prefix('ف')) {
+            bases.push((w, false));
+        }
+        // Nouns carry ب ل ك, and ل + ال is written لل.
+        let n = bases.len();
+        for i in 0..n {
+            let (b, _) = bases[i];
+            for p in ["ب", "ل", "ك"] {
+                if let Some(w) = b.strip_prefix(p) {
+                    bases.push((w, true));
+                }
+            }
+        }
+        for (b, nouns_only) in &bases {
+            if b.chars().count() < 2 {
+                continue;
+            }
+            push(b, *nouns_only, &mut out);
+            // The accusative indefinite: "هجوما", "اتصالا".
+            if let Some(stem) = b.strip_suffix('ا').filter(|s| s.chars().count() >= 3) {
+                push(stem, true, &mut out);
+            }
+            if let Some(rest) = b.strip_prefix("لل") {
+                push(&format!("ال{rest}"), true, &mut out);
+            }
+            // Object pronouns: "هنأه", "التقاها" (ى before a pronoun is written ا).
+            for suffix in ["هما", "هم", "هن", "ها", "ه", "كم", "نا"] {
+                if ta_marbuta && suffix == "ه" {
+                    continue;
+                }
+                if let Some(stem) = b.strip_suffix(suffix).filter(|s| s.chars().count() >= 3) {
+                    push(stem, *nouns_only, &mut out);
+                    if let Some(s) = stem.strip_suffix('ا') {
+                        push(&format!("{s}ي"), *nouns_only, &mut out);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// An actor mention the event stage may use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    /// Span in the match form, role phrase included ("وزير الخارجية الإسرائيلي إيلي كوهين").
+    pub span: Range<usize>,
+    /// Country code, or IGO / IMG / NGO; empty when unknown (a role word with no country: "مسلحون").
+    pub code: String,
+    /// CAMEO agent.
+    pub agent: Option<String>,
+    /// The entity it is a mention of, if any.
+    pub entity: Option<usize>,
+    /// A place (a LOC entity): after في it is where, not who.
+    pub place: bool,
+}
+
+/// A time expression with its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeRef {
+    /// Span in the match form.
+    pub span: Range<usize>,
+    /// ISO value, if resolved.
+    pub value: Option<String>,
+}
+
+/// What the event stage reads.
+pub struct EventInput<'a> {
+    /// The match form.
+    pub mt: &'a str,
+    /// Sentences (match-form byte ranges), in order.
+    pub sentences: &'a [Range<usize>],
+    /// Actor mentions, any order.
+    pub actors: &'a [Actor],
+    /// Time expressions.
+    pub times: &'a [TimeRef],
+    /// Does the word at this match-form range end in ة in the original? (The match form writes ة as ه.)
+    pub ta_marbuta: &'a dyn Fn(Range<usize>) -> bool,
+}
+
+/// An event's modality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modality {
+    /// Told as fact.
+    Asserted,
+    /// Denied or not done.
+    Negated,
+    /// Planned, expected or announced.
+    Future,
+    /// Told on someone's word.
+    Reported,
+    /// Under a condition.
+    Hypothetical,
+}
+
+impl Modality {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Modality::Asserted => "asserted",
+            Modality::Negated => "negated",
+            Modality::Future => "future",
+            Modality::Reported => "reported",
+            Modality::Hypothetical => "hypothetical",
+        }
+    }
+}
+
+/// An event found in one sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundEvent {
+    /// Index of the rule.
+    pub rule: usize,
+    /// CAMEO code (an intent code for future acts).
+    pub code: String,
+    /// Index into the actors.
+    pub source: Option<usize>,
+    /// Index into the actors.
+    pub target: Option<usize>,
+    /// Trigger span (match form).
+    pub trigger: Range<usize>,
+    /// Index of the sentence.
+    pub sentence: usize,
+    /// Modality.
+    pub modality: Modality,
+    /// Index into the times: the expression in the same clause, else in the sentence.
+    pub time: Option<usize>,
+    /// Index into the actors of the place where it happened (a place after في).
+    pub place: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct Word {
+    r: Range<usize>,
+    /// A clause boundary before this word (punctuation or a subordinator).
+    boundary: bool,
+    /// The word is a subordinator (إن، الذي، حيث …).
+    sub: bool,
+}
+
+/// Prepositions that mark an actor when written as a separate word (match keys).
+const PREPOSITIONS: &[&str] = &[
+    "في", "الي", "علي", "مع", "من", "عن", "ضد", "لدي", "بين", "نحو", "حول", "داخل", "عبر", "قرب", "امام", "تجاه", "بحق",
+];
+/// Words that open a new clause (match keys).
+const SUBORDINATORS: &[&str] =
+    &["ان", "انه", "انها", "بان", "الذي", "التي", "الذين", "حيث", "فيما", "بينما", "كما", "لان"];
+/// Negation right before a trigger.
+const NEGATIONS: &[&str] = &["لم", "لن", "لا", "ما", "ليس", "ليست", "عدم", "دون", "بدون", "ولم", "ولن", "ولا"];
+/// Future and intention cues within four words before a trigger.
+const FUTURE_CUES: &[&str] = &[
+    "سوف",
+    "المقرر",
+    "المتوقع",
+    "المنتظر",
+    "يعتزم",
+    "تعتزم",
+    "ينوي",
+    "تنوي",
+    "يخطط",
+    "تخطط",
+    "سيقوم",
+    "ستقوم",
+    "يرتقب",
+];
+/// Reporting words anywhere in the sentence.
+const REPORT_CUES: &[&str] = &[
+    "ذكرت",
+    "ذكر",
+    "افادت",
+    "افاد",
+    "نقلت",
+    "نقل",
+    "وفقا",
+    "بحسب",
+    "حسب",
+    "زعم",
+    "زعمت",
+    "تقارير",
+    "مصادر",
+    "يزعم",
+    "تزعم",
+    "اشارت",
+];
+/// Conditions within the clause before a trigger.
+const CONDITIONS: &[&str] = &["اذا", "لو", "حال", "لولا"];
+/// Light verbs whose subject is the source of the noun after them ("قام X بزيارة", "شن X غارات").
+const LIGHT_VERBS: &[&str] = &[
+    "قام", "قامت", "يقوم", "تقوم", "اجري", "اجرت", "يجري", "تجري", "شن", "شنت", "يشن", "تشن", "بدا", "بدات", "نفذ",
+    "نفذت", "عقد", "عقدت", "يعقد", "تعقد", "خرجت", "خرج", "نظم", "نظمت",
+];
+
+fn strip_conj(w: &str) -> &str {
+    w.strip_prefix('و').or_else(|| w.strip_prefix('ف')).filter(|r| r.chars().count() >= 2).unwrap_or(w)
+}
+
+/// Finds the events of a document.
+pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
+    let mt = input.mt;
+    let mut out: Vec<FoundEvent> = Vec::new();
+    for (si, s) in input.sentences.iter().enumerate() {
+        let words = words_of(mt, s.clone());
+        // Actors in the sentence: (actor index, first word, last word, marker before it).
+        let mut acts: Vec<(usize, usize, usize, Option<String>)> = Vec::new();
+        for (ai, a) in input.actors.iter().enumerate() {
+            if a.span.start < s.start || a.span.end > s.end {
+                continue;
+            }
+            let Some(first) = words.iter().position(|w| w.r.end > a.span.start) else { continue };
+            let last = words.iter().rposition(|w| w.r.start < a.span.end).unwrap_or(first);
+            acts.push((ai, first, last, marker(mt, &words, first, a.span.start)));
+        }
+        // A mention inside a longer one (the country in "حكومة مصر", the name in its role phrase) is not
+        // an actor of its own.
+        let spans: Vec<Range<usize>> = acts.iter().map(|a| input.actors[a.0].span.clone()).collect();
+        acts.retain(|a| {
+            let r = &input.actors[a.0].span;
+            !spans.iter().any(|o| o.start <= r.start && r.end <= o.end && o.len() > r.len())
+        });
+        acts.sort_by_key(|a| (a.1, a.0));
+        acts.dedup_by_key(|a| a.1);
+
+        for (wi, w) in words.iter().enumerate() {
+            let word = &mt[w.r.clone()];
+            let cands = p.lookup_word(word, word.ends_with('ه') && (input.ta_marbuta)(w.r.clone()));
+            let Some(&(rule, tense, _)) = cands.iter().find(|(r, _, rest)| {
+                let rule = &p.rules[*r as usize];
+                follows(mt, &words, wi, rest) && (rule.with.is_empty() || with_follows(mt, &words, wi, &rule.with))
+            }) else {
+                continue;
+            };
+            let r = &p.rules[rule as usize];
+            // The clause: from the last boundary at or before the trigger (a verb with و opens its own) to
+            // the next boundary.
+            let opens = r.kind == TriggerKind::Verb && word.starts_with(['و', 'ف']) && wi > 0;
+            let cb = if opens { wi } else { (0..=wi).rev().find(|&i| words[i].boundary).unwrap_or(0) };
+            let ce = (wi + 1..words.len()).find(|&i| words[i].boundary).unwrap_or(words.len());
+            let before: Vec<&(usize, usize, usize, Option<String>)> =
+                acts.iter().filter(|a| a.1 >= cb && a.2 < wi).collect();
+            let after: Vec<&(usize, usize, usize, Option<String>)> =
+                acts.iter().filter(|a| a.1 > wi && a.1 < ce && a.1 <= wi + 14).collect();
+            let unmarked = |a: &&(usize, usize, usize, Option<String>)| a.3.is_none();
+
+            // Source.
+            // A light verb before a noun ("قام وزير الخارجية آنذاك، شيمون بيريز، بزيارة"): its subject, even
+            // across commas, is the noun's source.
+            let light_at = (wi.saturating_sub(10)..wi)
+                .rev()
+                .take_while(|&i| !words[i + 1..=wi].iter().any(|w| w.sub))
+                .find(|&i| LIGHT_VERBS.contains(&strip_conj(&mt[words[i].r.clone()])));
+            let light = r.kind == TriggerKind::Noun && light_at.is_some();
+            let before: Vec<&(usize, usize, usize, Option<String>)> = match light_at {
+                Some(lv) if light => acts.iter().filter(|a| a.1 > lv && a.2 < wi).collect(),
+                _ => before,
+            };
+            // The object named with the trigger ("سفارة إسرائيل" after "سيفتتح") is not its source.
+            let with_at = (wi + 1..(wi + 7).min(words.len())).find(|&i| is_with(&mt[words[i].r.clone()], &r.with));
+            let after: Vec<&(usize, usize, usize, Option<String>)> = after
+                .into_iter()
+                .filter(|a| with_at.is_none_or(|w| a.1 != w && a.1 != w + 1) || a.3.is_some())
+                .collect();
+            let mut source: Option<&(usize, usize, usize, Option<String>)> = None;
+            let mut source_after = false;
+            match r.kind {
+                TriggerKind::Verb => {
+                    if let Some(a) = before.iter().rev().find(|a| unmarked(a) && !input.actors[a.0].place_like()) {
+                        source = Some(a);
+                    } else if let Some(a) = after.iter().find(|a| unmarked(a)) {
+                        source = Some(a);
+                        source_after = true;
+                    }
+                }
+                TriggerKind::Noun => {
+                    // "زيارة كوهين": the actor right after the noun (its genitive), unless a light verb's
+                    // subject came first ("قام بيريز بزيارة تركمانستان") or the genitive is the patient
+                    // ("اعتقال صحفيين": rule marker gen).
+                    let genitive = after.iter().find(|a| unmarked(a) && a.1 <= wi + 4);
+                    let subject = before.iter().rev().find(|a| unmarked(a));
+                    let objective = r.targets.contains(&Marker::Gen);
+                    if let (true, Some(a)) = (light || objective || genitive.is_none(), subject) {
+                        source = Some(a);
+                    } else if let Some(a) = genitive {
+                        source = Some(a);
+                        source_after = true;
+                    }
+                    // "الاشتباكات بين X وY".
+                    if source.is_none() {
+                        if let Some(a) = after.iter().find(|a| a.3.as_deref() == Some("بين")) {
+                            source = Some(a);
+                            source_after = true;
+                        }
+                    }
+                }
+            }
+            // Pro-drop: a verb opening its clause with no subject continues the last event's source, in this
+            // sentence or the one before.
+            let mut carried: Option<usize> = None;
+            if source.is_none() && r.kind == TriggerKind::Verb && (opens || wi <= cb + 1) {
+                carried = out.iter().rev().find(|e| e.sentence + 1 >= si && e.source.is_some()).and_then(|e| e.source);
+            }
+            let source_idx = source.map(|a| a.0).or(carried);
+
+            // Target.
+            let mut target: Option<usize> = None;
+            let after_source: Vec<&&(usize, usize, usize, Option<String>)> = after
+                .iter()
+                .filter(|a| !source_after || source.is_some_and(|s| a.1 > s.2))
+                .filter(|a| Some(a.0) != source_idx)
+                .collect();
+            for m in &r.targets {
+                let found = match m {
+                    Marker::Obj => after_source.iter().find(|a| unmarked(a)).map(|a| a.0),
+                    Marker::Prep(pr) => after
+                        .iter()
+                        .filter(|a| Some(a.0) != source_idx)
+                        .find(|a| a.3.as_deref() == Some(pr.as_str()) || (pr == "بين" && a.3.as_deref() == Some("و")))
+                        .map(|a| a.0),
+                    Marker::Place => after.iter().find(|a| a.3.as_deref() == Some("في")).map(|a| a.0),
+                    Marker::Gen => after_source.iter().find(|a| unmarked(a) && a.1 <= wi + 4).map(|a| a.0),
+                };
+                if found.is_some() {
+                    target = found;
+                    break;
+                }
+            }
+            // "بين X وY": the second is the target.
+            if let Some(s) = source.filter(|s| s.3.as_deref() == Some("بين")) {
+                target = acts.iter().find(|a| a.1 > s.2 && a.1 <= s.2 + 2 && a.3.as_deref() == Some("و")).map(|a| a.0);
+            }
+            // Protests with no named protesters are the place's people ("مظاهرات في تونس").
+            let mut source_idx = source_idx;
+            if source_idx.is_none() && r.code.starts_with("14") {
+                source_idx = acts.iter().find(|a| a.1 >= cb && a.1 < ce && a.3.as_deref() == Some("في")).map(|a| a.0);
+            }
+            // An event needs its source — except unconventional violence, whose authors are often unknown —
+            // and its target, when the rule says how the target is marked.
+            // An actor with no country ("مسلحون") holds its place in the sentence but codes as unknown.
+            let known = |i: &usize| !input.actors[*i].code.is_empty();
+            let target = target.filter(known);
+            if !source_idx.is_some_and(|i| known(&i)) && !r.code.starts_with("18")
+                || target.is_none() && !r.targets.is_empty()
+            {
+                continue;
+            }
+            let source_idx = source_idx.filter(known);
+            let modality = modality_of(mt, &words, wi, cb, tense);
+            let code = match modality {
+                Modality::Future => intent_code(&r.code),
+                _ => r.code.clone(),
+            };
+            let time = time_of(input, &words, s, cb, ce);
+            let place = acts
+                .iter()
+                .find(|a| a.1 >= cb && a.1 < ce && a.3.as_deref() == Some("في") && input.actors[a.0].place)
+                .map(|a| a.0);
+            let base = FoundEvent {
+                rule: rule as usize,
+                code,
+                source: source_idx,
+                target,
+                trigger: w.r.clone(),
+                sentence: si,
+                modality,
+                time,
+                place,
+            };
+            // Coordination: "إسرائيل وتركمانستان" — each conjunct gets the event.
+            let conj = |x: Option<usize>| -> Vec<usize> {
+                let Some(a) = x.and_then(|x| acts.iter().find(|a| a.0 == x)) else { return Vec::new() };
+                let mut v = Vec::new();
+                let mut last = a.2;
+                for b in acts.iter().filter(|b| b.1 > a.2) {
+                    if b.1 <= last + 2 && b.3.as_deref() == Some("و") && b.1 < ce {
+                        v.push(b.0);
+                        last = b.2;
+                    } else {
+                        break;
+                    }
+                }
+                v
+            };
+            let extra_sources = if source.is_some_and(|s| s.3.as_deref() == Some("بين")) {
+                Vec::new()
+            } else {
+                conj(source.map(|a| a.0))
+            };
+            let extra_targets = conj(target);
+            let mut evs = vec![base.clone()];
+            for s2 in &extra_sources {
+                evs.push(FoundEvent { source: Some(*s2), ..base.clone() });
+            }
+            for t2 in &extra_targets {
+                evs.push(FoundEvent { target: Some(*t2), ..base.clone() });
+            }
+            // Fighting is mutual.
+            if r.code.starts_with("19")
+                && base.source.is_some()
+                && base.target.is_some()
+                && source.is_some_and(|s| s.3.as_deref() == Some("بين"))
+            {
+                evs.push(FoundEvent { source: base.target, target: base.source, ..base.clone() });
+            }
+            out.extend(evs);
+        }
+    }
+    out
+}
+
+impl Actor {
+    /// A place (not a government standing for its country) is not a subject.
+    fn place_like(&self) -> bool {
+        self.place && self.agent.is_none()
+    }
+}
+
+/// The words of a sentence, with clause boundaries.
+fn words_of(mt: &str, s: Range<usize>) -> Vec<Word> {
+    let mut out: Vec<Word> = Vec::new();
+    let mut boundary = true;
+    let mut start: Option<usize> = None;
+    let text = &mt[s.clone()];
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        let letter = is_arabic_letter(c) || c.is_alphanumeric();
+        match (letter, start) {
+            (true, None) => start = Some(i),
+            (false, Some(b)) => {
+                let r = s.start + b..s.start + i;
+                let w = &mt[r.clone()];
+                let sub = SUBORDINATORS.contains(&w) || SUBORDINATORS.contains(&strip_conj(w));
+                out.push(Word { r, boundary: boundary || sub, sub });
+                boundary = false;
+                start = None;
+            }
+            _ => {}
+        }
+        if !letter && matches!(c, '،' | ',' | '؛' | ';' | ':' | '(' | ')' | '"' | '«' | '»' | '\n') {
+            boundary = true;
+        }
+    }
+    out
+}
+
+/// The preposition or conjunction before an actor whose span starts at `start` inside word `first`: an
+/// attached ب ل ك (or و), else the word before when it is a preposition or "و".
+fn marker(mt: &str, words: &[Word], first: usize, start: usize) -> Option<String> {
+    let w = &words[first];
+    let prefix = &mt[w.r.start..start.max(w.r.start).min(w.r.end)];
+    if !prefix.is_empty() {
+        let p = prefix.strip_suffix("ال").unwrap_or(prefix);
+        if let Some(c) = p.chars().last() {
+            return match c {
+                'ب' | 'ل' | 'ك' => Some(c.to_string()),
+                'و' | 'ف' => Some("و".to_string()),
+                _ => None,
+            };
+        }
+    }
+    let prev = first.checked_sub(1).map(|i| &mt[words[i].r.clone()])?;
+    if words[first].boundary {
+        return None;
+    }
+    if PREPOSITIONS.contains(&prev) || PREPOSITIONS.contains(&strip_conj(prev)) {
+        return Some(strip_conj(prev).to_string());
+    }
+    if prev == "و" {
+        return Some("و".to_string());
+    }
+    // One noun between the preposition and the actor: "على حدود أوكرانيا", "إلى مدينة حلب".
+    let prev2 = first.checked_sub(2).map(|i| &mt[words[i].r.clone()])?;
+    if words[first - 1].boundary || prev.starts_with('و') {
+        return None;
+    }
+    (PREPOSITIONS.contains(&prev2) || PREPOSITIONS.contains(&strip_conj(prev2))).then(|| strip_conj(prev2).to_string())
+}
+
+/// Does the multi-word form's rest follow word `wi` directly?
+fn follows(mt: &str, words: &[Word], wi: usize, rest: &[String]) -> bool {
+    rest.iter().enumerate().all(|(k, r)| words.get(wi + 1 + k).is_some_and(|w| &mt[w.r.clone()] == r))
+}
+
+/// Does one of `with` follow within four words (with attached clitics allowed)?
+fn with_follows(mt: &str, words: &[Word], wi: usize, with: &[String]) -> bool {
+    words.iter().skip(wi + 1).take(6).any(|w| is_with(&mt[w.r.clone()], with))
+}
+
+/// Is the word one of `with`, allowing و ف ب before it and a pronoun after ("سفارتها")?
+fn is_with(t: &str, with: &[String]) -> bool {
+    let bare = strip_conj(t);
+    let bare = bare.strip_prefix('ب').filter(|r| r.chars().count() >= 3).unwrap_or(bare);
+    with.iter().any(|x| t == x || bare == x)
+}
+
+fn modality_of(mt: &str, words: &[Word], wi: usize, cb: usize, tense: Tense) -> Modality {
+    let w = |i: usize| &mt[words[i].r.clone()];
+    let near = |n: usize| (wi.saturating_sub(n)..wi).map(w);
+    if near(2).any(|x| NEGATIONS.contains(&x)) {
+        return Modality::Negated;
+    }
+    if tense == Tense::Future || near(4).any(|x| FUTURE_CUES.contains(&x) || FUTURE_CUES.contains(&strip_conj(x))) {
+        return Modality::Future;
+    }
+    if (cb..wi).map(w).any(|x| CONDITIONS.contains(&x) || CONDITIONS.contains(&strip_conj(x))) {
+        return Modality::Hypothetical;
+    }
+    if (0..words.len()).map(w).any(|x| REPORT_CUES.contains(&x) || REPORT_CUES.contains(&strip_conj(x))) {
+        return Modality::Reported;
+    }
+    Modality::Asserted
+}
+
+/// The intent code for an act told in the future (CAMEO: intentions are coded as 03x, threats of force
+/// as 138).
+pub fn intent_code(code: &str) -> String {
+    let root = &code[..2.min(code.len())];
+    match root {
+        "04" => "036",
+        "05" => "032",
+        "06" => "031",
+        "07" => "033",
+        "08" => "035",
+        "15" | "16" | "17" | "18" | "19" | "20" => "138",
+        _ => code,
+    }
+    .to_string()
+}
+
+/// The time expression of the clause, else of the sentence (the nearest to the trigger).
+fn time_of(input: &EventInput<'_>, words: &[Word], s: &Range<usize>, cb: usize, ce: usize) -> Option<usize> {
+    let clause = words.get(cb).map_or(s.start, |w| w.r.start)..words.get(ce).map_or(s.end, |w| w.r.start);
+    let inside = |r: &Range<usize>, t: &TimeRef| r.start <= t.span.start && t.span.end <= r.end && t.value.is_some();
+    input.times.iter().position(|t| inside(&clause, t)).or_else(|| input.times.iter().position(|t| inside(s, t)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verb_forms_of_sound_and_defective_verbs() {
+        let f: Vec<String> = verb_forms("التقى", "يلتقي").into_iter().map(|(f, _)| f).collect();
+        for want in ["التقى", "التقت", "التقوا", "يلتقي", "تلتقي", "يلتقون", "سيلتقي", "ستلتقي", "يلتق"]
+        {
+            assert!(f.contains(&want.to_string()), "help: {want} not in {f:?}");
+        }
+        let f: Vec<String> = verb_forms("زار", "يزور").into_iter().map(|(f, _)| f).collect();
+        for want in ["زار", "زارت", "زاروا", "يزور", "تزور", "يزورون", "سيزور"] {
+            assert!(f.contains(&want.to_string()), "help: {want} not in {f:?}");
+        }
+        let f: Vec<String> = verb_forms("دعا", "يدعو").into_iter().map(|(f, _)| f).collect();
+        for want in ["دعا", "دعت", "دعوا", "يدعو", "تدعو", "يدعون"] {
+            assert!(f.contains(&want.to_string()), "help: {want} not in {f:?}");
+        }
+    }
+
+    #[test]
+    fn embedded_patterns_and_codes_load_and_agree() {
+        let p = Patterns::embedded().unwrap();
+        let c = Codebook::embedded().unwrap();
+        assert!(p.rules().len() >= 40);
+        for r in p.rules() {
+            assert!(c.get(&r.code).is_some(), "help: rule {} has code {} not in cameo.tsv", r.id, r.code);
+            assert!(c.get(&intent_code(&r.code)).is_some());
+        }
+        // Every CAMEO root from 02 to 19 has at least one rule.
+        for root in 2..=19 {
+            let root = format!("{root:02}");
+            assert!(p.rules().iter().any(|r| r.code.starts_with(&root)), "help: no rule for root {root}");
+        }
+    }
+
+    #[test]
+    fn lookup_strips_clitics_and_pronouns() {
+        let p = Patterns::embedded().unwrap();
+        let id = |w: &str| {
+            p.lookup(&match_key(w)).iter().map(|(r, t, _)| (p.rules()[*r as usize].id.clone(), *t)).collect::<Vec<_>>()
+        };
+        assert!(id("وهنأ").iter().any(|(r, _)| r == "praise.v"), "{:?}", id("وهنأ"));
+        assert!(id("هنأه").iter().any(|(r, _)| r == "praise.v"));
+        assert!(id("وسيلتقي").iter().any(|(r, t)| r == "meet.v" && *t == Tense::Future));
+        assert!(id("بزيارة").iter().any(|(r, _)| r == "visit.n"));
+        assert!(id("للقاء").iter().any(|(r, _)| r == "meeting.n"));
+        assert!(id("بالتقى").is_empty(), "verbs do not take ب");
+    }
+
+    #[test]
+    fn modality_and_intent() {
+        assert_eq!(intent_code("042"), "036");
+        assert_eq!(intent_code("195"), "138");
+        assert_eq!(intent_code("111"), "111");
+    }
+}

@@ -92,9 +92,18 @@ impl FeatureSet {
     pub const GAZ: u32 = 1 << 8;
     /// Character trigrams of the stem (the word without clitics), position-free.
     pub const CHAR3: u32 = 1 << 9;
+    /// Prefixes (1–2 characters) and suffixes (1–3) of the stem without the article (the word without its
+    /// clitics), as well as those of the whole word.
+    pub const SAFFIX: u32 = 1 << 10;
+    /// Character 4-grams of the stem, position-free.
+    pub const CHAR4: u32 = 1 << 11;
+    /// The stem bigrams of the left context (w-2 w-1) and of the right context (w+1 w+2).
+    pub const CTXBI: u32 = 1 << 12;
+    /// The lexicon (extra) features of the tokens two before and two after as well.
+    pub const XCTX2: u32 = 1 << 13;
 
-    /// The default set (HSTEM and TRIGRAM made no difference in 5-fold cross-validation on the ANERcorp
-    /// training split, so they are off).
+    /// The default set (HSTEM, TRIGRAM, SAFFIX and CTXBI made no difference or did worse in 5-fold
+    /// cross-validation on the ANERcorp training split, so they are off; see data/models/README.md).
     pub const DEFAULT: FeatureSet = FeatureSet(
         Self::SEG
             | Self::CTX2
@@ -103,7 +112,9 @@ impl FeatureSet {
             | Self::AFFIX_CTX
             | Self::RAW
             | Self::GAZ
-            | Self::CHAR3,
+            | Self::CHAR3
+            | Self::CHAR4
+            | Self::XCTX2,
     );
 
     /// Named groups, for command-line parsing and printing.
@@ -118,6 +129,10 @@ impl FeatureSet {
         ("trigram", Self::TRIGRAM),
         ("gaz", Self::GAZ),
         ("char3", Self::CHAR3),
+        ("saffix", Self::SAFFIX),
+        ("char4", Self::CHAR4),
+        ("ctxbi", Self::CTXBI),
+        ("xctx2", Self::XCTX2),
     ];
 
     /// Is group `bit` on?
@@ -197,6 +212,13 @@ mod t {
     pub const X: u64 = 50;
     pub const X_M1: u64 = 51;
     pub const X_P1: u64 = 52;
+    pub const X_M2: u64 = 53;
+    pub const X_P2: u64 = 54;
+    pub const BPRE: u64 = 60; // + 0..2
+    pub const BSUF: u64 = 62; // + 0..3
+    pub const CHAR4: u64 = 65;
+    pub const CBI_M: u64 = 66;
+    pub const CBI_P: u64 = 67;
 }
 
 /// The hash of the bias feature, which every token has (training shifts its O weight by `--o-bias`).
@@ -238,6 +260,12 @@ pub struct Tok {
     pub hbase: u64,
     /// Character trigrams of the stem (or the word) with its ends marked, up to [`MAX_TRIGRAMS`] (0: none).
     pub tri: [u64; MAX_TRIGRAMS],
+    /// Prefixes of 1–2 characters of the stem without the article (0 when it is not longer).
+    pub bpre: [u64; 2],
+    /// Suffixes of 1–3 characters of the stem without the article (0 when it is not longer).
+    pub bsuf: [u64; 3],
+    /// Character 4-grams of the stem with its ends marked, up to [`MAX_TRIGRAMS`] (0: none).
+    pub quad: [u64; MAX_TRIGRAMS],
 }
 
 /// How many character trigrams of a token [`FeatureSet::CHAR3`] uses.
@@ -287,6 +315,37 @@ fn is_core_char(c: char) -> bool {
 /// The proclitic letters the segmenter may split off.
 fn is_proclitic(seg: &str) -> bool {
     matches!(seg, "و" | "ف" | "ب" | "ل" | "ك" | "س")
+}
+
+/// Hashes of the character 4-grams of `^word$` (the first [`MAX_TRIGRAMS`]).
+fn quadgrams(word: &str, out: &mut [u64; MAX_TRIGRAMS]) {
+    let mut cs = [0u32; 4];
+    let mut n = 0;
+    let mut k = 0;
+    for c in std::iter::once('^').chain(word.chars()).chain(std::iter::once('$')) {
+        cs = [cs[1], cs[2], cs[3], c as u32];
+        n += 1;
+        if n >= 4 && k < MAX_TRIGRAMS {
+            let h = cs.iter().fold(0x4_4444_u64, |h, &c| hash::mix(h, u64::from(c)));
+            out[k] = hash::nonzero(hash::fin(h));
+            k += 1;
+        }
+    }
+}
+
+/// Hashes of the 1–`N` character prefixes and suffixes of `word` shorter than it.
+fn affixes<const P: usize, const S: usize>(word: &str, pre: &mut [u64; P], suf: &mut [u64; S]) {
+    let n_chars = word.chars().count();
+    for (k, (b, c)) in word.char_indices().take(P).enumerate() {
+        if n_chars > k + 1 {
+            pre[k] = hash::bytes(&word.as_bytes()[..b + c.len_utf8()]);
+        }
+    }
+    for (k, (b, _)) in word.char_indices().rev().take(S).enumerate() {
+        if n_chars > k + 1 {
+            suf[k] = hash::bytes(&word.as_bytes()[b..]);
+        }
+    }
 }
 
 /// Hashes of the character trigrams of `^word$` (the first [`MAX_TRIGRAMS`]).
@@ -387,11 +446,19 @@ impl Analyzer {
             if features.has(FeatureSet::CHAR3) && arabic {
                 trigrams(stem, &mut tok.tri);
             }
-            if let Some(base) = stem.strip_prefix("ال") {
-                if base.chars().nth(1).is_some() {
+            if features.has(FeatureSet::CHAR4) && arabic {
+                quadgrams(stem, &mut tok.quad);
+            }
+            let mut base = stem;
+            if let Some(b) = stem.strip_prefix("ال") {
+                if b.chars().nth(1).is_some() {
                     tok.al = true;
-                    tok.base = hash::bytes(base.as_bytes());
+                    tok.base = hash::bytes(b.as_bytes());
+                    base = b;
                 }
+            }
+            if features.has(FeatureSet::SAFFIX) && arabic {
+                affixes(base, &mut tok.bpre, &mut tok.bsuf);
             }
         }
 
@@ -499,6 +566,17 @@ pub fn push_part(tok: Option<&Tok>, part: Part, features: FeatureSet, out: &mut 
             if features.has(FeatureSet::CHAR3) {
                 out.extend(tok.tri.iter().filter(|&&h| h != 0).map(|&h| f(t::CHAR3, h, 0)));
             }
+            if features.has(FeatureSet::CHAR4) {
+                out.extend(tok.quad.iter().filter(|&&h| h != 0).map(|&h| f(t::CHAR4, h, 0)));
+            }
+            if features.has(FeatureSet::SAFFIX) {
+                for (k, &h) in tok.bpre.iter().enumerate().filter(|(_, &h)| h != 0) {
+                    out.push(f(t::BPRE + k as u64, h, 0));
+                }
+                for (k, &h) in tok.bsuf.iter().enumerate().filter(|(_, &h)| h != 0) {
+                    out.push(f(t::BSUF + k as u64, h, 0));
+                }
+            }
             if features.has(FeatureSet::SEG) {
                 if tok.proc != 0 {
                     out.push(f(t::PROC, tok.proc, 0));
@@ -588,7 +666,10 @@ pub fn push_pair_features(
 ) -> usize {
     let n_ident = push_pair_core(keys, i, features, out);
     let xs = |j: Option<usize>| -> &[&str] { j.and_then(|j| extra.get(j)).copied().unwrap_or(&[]) };
-    for (t, j) in [(t::X, Some(i)), (t::X_M1, i.checked_sub(1)), (t::X_P1, Some(i + 1))] {
+    let far = features.has(FeatureSet::XCTX2);
+    let near = [(t::X, Some(i)), (t::X_M1, i.checked_sub(1)), (t::X_P1, Some(i + 1))];
+    let two = [(t::X_M2, i.checked_sub(2).filter(|_| far)), (t::X_P2, Some(i + 2).filter(|_| far))];
+    for (t, j) in near.into_iter().chain(two) {
         for x in xs(j) {
             out.push(hash::feature(t, hash::bytes(x.as_bytes()), 0));
         }
@@ -597,10 +678,11 @@ pub fn push_pair_features(
 }
 
 /// The hashes of the features that the extra features of one token (their strings hashed with
-/// [`hash::bytes`]) give to that token, to the token after it and to the token before it, in that order
-/// (the [`push_pair_features`] templates).
-pub fn push_extra_features(extra_hashes: &[u64], out: &mut [Vec<u64>; 3]) {
-    for (o, t) in out.iter_mut().zip([t::X, t::X_M1, t::X_P1]) {
+/// [`hash::bytes`]) give to that token, to the token after it, to the token before it, to the token two
+/// after it and to the token two before it, in that order (the [`push_pair_features`] templates; the last
+/// two only with [`FeatureSet::XCTX2`]).
+pub fn push_extra_features(extra_hashes: &[u64], out: &mut [Vec<u64>; 5]) {
+    for (o, t) in out.iter_mut().zip([t::X, t::X_M1, t::X_P1, t::X_M2, t::X_P2]) {
         o.clear();
         o.extend(extra_hashes.iter().map(|&h| hash::feature(t, h, 0)));
     }
@@ -630,6 +712,12 @@ pub fn push_pair_core(keys: &[PairKey], i: usize, features: FeatureSet, out: &mu
     }
     if features.has(FeatureSet::SHAPE_CTX) {
         out.push(f(t::SHAPE3, hash::mix(m1.map_or(99, |t| t.shape), k.shape), p1.map_or(99, |t| t.shape)));
+    }
+    if features.has(FeatureSet::CTXBI) {
+        let m2 = i.checked_sub(2).map_or(BOS, |j| keys[j].stem);
+        let p2 = keys.get(i + 2).map_or(EOS, |t| t.stem);
+        out.push(f(t::CBI_M, m2, m1.map_or(BOS, |t| t.stem)));
+        out.push(f(t::CBI_P, p1.map_or(EOS, |t| t.stem), p2));
     }
     n_ident
 }
@@ -709,7 +797,11 @@ impl Extractor {
             let n = push_features(&self.toks, &self.keys, extra, i, features, &mut out.hashes);
             out.n_ident.push(n.min(255) as u8);
             let n_x = |j: Option<usize>| j.and_then(|j| extra.get(j)).map_or(0, |x| x.len());
-            out.n_extra.push((n_x(Some(i)) + n_x(i.checked_sub(1)) + n_x(Some(i + 1))) as u16);
+            let mut n = n_x(Some(i)) + n_x(i.checked_sub(1)) + n_x(Some(i + 1));
+            if features.has(FeatureSet::XCTX2) {
+                n += n_x(i.checked_sub(2)) + n_x(Some(i + 2));
+            }
+            out.n_extra.push(n as u16);
         }
         out.offsets.push(out.hashes.len() as u32);
     }
@@ -819,7 +911,14 @@ mod tests {
         let g = hash::bytes(b"gaz=LOC");
         assert!(feats(3, &out2).contains(&hash::feature(t::X, g, 0)));
         assert!(feats(2, &out2).contains(&hash::feature(t::X_P1, g, 0)));
-        assert_eq!(feats(1, &out2), f1);
+        // … and, with XCTX2 (on by default), into those of the tokens two away.
+        assert!(feats(1, &out2).contains(&hash::feature(t::X_P2, g, 0)));
+        assert_eq!(feats(0, &out2), feats(0, &out));
+        let near_only = FeatureSet(FeatureSet::DEFAULT.0 & !FeatureSet::XCTX2);
+        ex.extract(&s, near_only, &words, &extra, &mut out2);
+        let mut out4 = SentenceFeatures::default();
+        ex.extract(&s, near_only, &words, &[], &mut out4);
+        assert_eq!(feats(1, &out2), feats(1, &out4));
         // Deterministic.
         let mut out3 = SentenceFeatures::default();
         ex.extract(&s, FeatureSet::DEFAULT, &words, &[], &mut out3);

@@ -514,6 +514,7 @@ impl Core {
             keys: Vec::new(),
             xset: Vec::new(),
             xmemo: FxHashMap::default(),
+            xsums: Vec::new(),
             xbuf: Default::default(),
             buf: Vec::new(),
             emission: Vec::new(),
@@ -563,12 +564,14 @@ pub struct Tagger<'m> {
     oov: Vec<Entry>,
     memo: FxHashMap<u64, u32>,
     keys: Vec<PairKey>,
-    /// Per token, a hash of its extra features' strings (0: none), the key of `xmemo`.
-    xset: Vec<u64>,
+    /// Per token, 1 + the index in `xsums` of the weight sums of its extra features (0: none).
+    xset: Vec<u32>,
     /// Weight sums of the features a set of extra features gives to its own token, the token after it and
     /// the token before it (there are few distinct sets: gazetteer and name-word combinations).
-    xmemo: FxHashMap<u64, [[i32; N_LABELS]; 3]>,
-    xbuf: [Vec<u64>; 3],
+    xmemo: FxHashMap<u64, u32>,
+    /// The weight sums of the sets of extra features in `xmemo`, by index.
+    xsums: Vec<[[i32; N_LABELS]; 5]>,
+    xbuf: [Vec<u64>; 5],
     buf: Vec<u64>,
     emission: Vec<[i32; N_LABELS]>,
     lattice: Lattice<i32>,
@@ -633,6 +636,7 @@ impl Tagger<'_> {
         };
         if self.xmemo.len() >= MEMO {
             self.xmemo.clear();
+            self.xsums.clear();
         }
         self.xset.clear();
         for i in 0..words.len() {
@@ -644,15 +648,21 @@ impl Tagger<'_> {
             self.buf.clear();
             self.buf.extend(x.iter().map(|s| hash::bytes(s.as_bytes())));
             let key = hash::nonzero(hash::fin(self.buf.iter().fold(x.len() as u64, |h, &v| hash::mix(h, v))));
-            if !self.xmemo.contains_key(&key) {
-                push_extra_features(&self.buf, &mut self.xbuf);
-                let mut sums = [[0i32; N_LABELS]; 3];
-                for (s, b) in sums.iter_mut().zip(&self.xbuf) {
-                    m.sum(b, s);
+            let k = match self.xmemo.get(&key) {
+                Some(&k) => k,
+                None => {
+                    push_extra_features(&self.buf, &mut self.xbuf);
+                    let mut sums = [[0i32; N_LABELS]; 5];
+                    for (s, b) in sums.iter_mut().zip(&self.xbuf) {
+                        m.sum(b, s);
+                    }
+                    self.xsums.push(sums);
+                    let k = self.xsums.len() as u32;
+                    self.xmemo.insert(key, k);
+                    k
                 }
-                self.xmemo.insert(key, sums);
-            }
-            self.xset.push(key);
+            };
+            self.xset.push(k);
         }
         self.emission.clear();
         let n = words.len();
@@ -669,10 +679,14 @@ impl Tagger<'_> {
             self.buf.clear();
             push_pair_core(&self.keys, i, m.features, &mut self.buf);
             m.sum(&self.buf, &mut acc);
-            // Extra features: the token's own (as X), the previous token's (as X_M1), the next one's (X_P1).
-            for (j, k) in [(Some(i), 0), (i.checked_sub(1), 1), (Some(i + 1), 2)] {
+            // Extra features: the token's own (as X), the previous token's (as X_M1), the next one's (X_P1),
+            // and with XCTX2 those of the tokens two before and two after.
+            let far = m.features.has(FeatureSet::XCTX2);
+            let near = [(Some(i), 0), (i.checked_sub(1), 1), (Some(i + 1), 2)];
+            let two = [(i.checked_sub(2).filter(|_| far), 3), (Some(i + 2).filter(|_| far), 4)];
+            for (j, k) in near.into_iter().chain(two) {
                 if let Some(&x) = j.and_then(|j| self.xset.get(j)).filter(|&&x| x != 0) {
-                    let w = &self.xmemo[&x][k];
+                    let w = &self.xsums[x as usize - 1][k];
                     for t in 0..N_LABELS {
                         acc[t] += w[t];
                     }

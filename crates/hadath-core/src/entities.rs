@@ -59,13 +59,15 @@ pub struct RoleActor {
 }
 
 impl EntityFound {
-    /// The longest mention (first on ties), preferring one not cut out of a لل-word ("لجيش التركي" in
+    /// The longest mention (first on ties; length in letters, diacritics not counted), preferring one not cut out of a لل-word ("لجيش التركي" in
     /// "للجيش التركي") when the entity has another.
     pub fn representative(&self, text: &str) -> Range<usize> {
         let cut = |m: &Range<usize>| text[..m.start].ends_with('ل') && text[m.clone()].starts_with('ل');
+        // Length without diacritics: "عمّان" is no longer than "عمان".
+        let len = |m: &Range<usize>| hadath_text::normalize::match_key(&text[m.clone()]).chars().count();
         let mut best = self.mentions[0].clone();
         for m in &self.mentions[1..] {
-            if (!cut(m), m.len()) > (!cut(&best), best.len()) {
+            if (!cut(m), len(m)) > (!cut(&best), len(&best)) {
                 best = m.clone();
             }
         }
@@ -348,6 +350,7 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
         });
     }
     mentions.sort_by_key(|x| x.m.start);
+    designated_places(input, &modifiers, &mut mentions);
     if let Some(names) = input.names {
         extend_lineage(input, names, &mut mentions);
     }
@@ -488,7 +491,13 @@ fn place_country(mt: &str, units: &[Unit], ctx: &RoleContext, end: usize) -> Opt
             dir_end = Some(second_end);
         }
     }
-    let after = skip(dir_end?);
+    let mut after = skip(dir_end?);
+    // "شمالي العاصمة الخرطوم", "جنوب مدينة حلب": a designator between the direction and the place.
+    let w_end = after + mt[after..].find([' ', ')', '،', ',', '.']).unwrap_or(mt.len() - after);
+    let w = &mt[after..w_end];
+    if ctx.designators.contains(w.strip_prefix("ال").unwrap_or(w)) && unit_at(after).is_none() {
+        after = skip(w_end);
+    }
     match unit_at(after) {
         Some(Unit { kind: UnitKind::Country(c, _), .. }) => Some(c.clone()),
         _ => None,
@@ -544,6 +553,71 @@ fn home_references(g: &Gazetteer, input: &EntityInput<'_>, mentions: &mut Vec<Me
                 phrase: None,
             });
         }
+    }
+    mentions.sort_by_key(|x| x.m.start);
+}
+
+/// A site noun (indefinite: "حي", not "الحي") and the unknown word after it are a place: "حي المغاير",
+/// "معسكر الصباحة", "وادي عقان" — when the word is no name, role, nisba or country already, has three
+/// letters or more, and is no function word, verb, conjoined word or indefinite adjective.
+fn designated_places(input: &EntityInput<'_>, modifiers: &[(Range<usize>, &GazEntry)], mentions: &mut Vec<Mention>) {
+    let mt = input.mf.text();
+    let mut found = Vec::new();
+    let mut pos = 0;
+    while let Some(off) = mt[pos..].find(|c: char| hadath_text::tokens::is_arabic_letter(c)) {
+        let ws = pos + off;
+        let we = ws + mt[ws..].find(|c: char| !hadath_text::tokens::is_arabic_letter(c)).unwrap_or(mt.len() - ws);
+        pos = we;
+        let word = &mt[ws..we];
+        // The designator may carry و ف ب ل or ال.
+        let bare = ["", "و", "ف", "ب", "ل", "وب", "ول", "في"]
+            .iter()
+            .filter_map(|p| word.strip_prefix(p).map(|w| (p.len(), w)))
+            .find_map(|(n, w)| {
+                let w2 = w.strip_prefix("ال").unwrap_or(w);
+                (input.context.sites.contains(w2) && w2 == w).then_some((n, w2))
+            });
+        let Some((plen, d)) = bare else { continue };
+        if !mt[we..].starts_with(' ') {
+            continue;
+        }
+        let ns = we + 1;
+        let ne = ns + mt[ns..].find(|c: char| !hadath_text::tokens::is_arabic_letter(c)).unwrap_or(mt.len() - ns);
+        let next = &mt[ns..ne];
+        let taken = |r: &Range<usize>| r.start < ne && ns < r.end;
+        // A name, not a verb (يقطنها), a conjoined noun (ومستوطنة) or an indefinite adjective (تدريبي).
+        let adjective = !next.starts_with("ال") && (next.ends_with('ي') || next.ends_with("يه"));
+        if next.chars().count() < 3
+            || input.context.stops.contains(next)
+            || input.context.sites.contains(next.strip_prefix("ال").unwrap_or(next))
+            || input.context.designators.contains(next.strip_prefix("ال").unwrap_or(next))
+            || PLACE_PREPOSITIONS.contains(&next)
+            || next.starts_with(['ي', 'و'])
+            || adjective
+            || d.is_empty()
+            || mentions.iter().any(|x| taken(&x.m))
+            || modifiers.iter().any(|(r, _)| taken(r))
+            || mt[ne..].starts_with(|c: char| hadath_text::tokens::is_arabic_letter(c) || c.is_alphanumeric())
+        {
+            continue;
+        }
+        found.push(ws + plen..ne);
+    }
+    for m in found {
+        if mentions.iter().any(|x| x.m.start < m.end && m.start < x.m.end) {
+            continue;
+        }
+        mentions.push(Mention {
+            span: input.mf.to_original(m.clone()),
+            m,
+            kind: "LOC",
+            entry: None,
+            country: None,
+            agent: None,
+            canonical: None,
+            basis: None,
+            phrase: None,
+        });
     }
     mentions.sort_by_key(|x| x.m.start);
 }
@@ -1168,7 +1242,7 @@ mod tests {
     fn ctx() -> RoleContext {
         hadath_lexicon::parse_role_context(
             "r.tsv",
-            "آنذاك\tfiller\nالسابق\tfiller\nالدكتور\thonorific\nصاحب السمو الملكي\thonorific\nمع\tstop\nإن\tstop\nشمال\tdirection\nجنوب\tdirection\nشمال شرق\tdirection\nمدينة\tdesignator\nقرار\tnumbered\nالقرار\tnumbered\n",
+            "آنذاك\tfiller\nالسابق\tfiller\nالدكتور\thonorific\nصاحب السمو الملكي\thonorific\nمع\tstop\nإن\tstop\nشمال\tdirection\nجنوب\tdirection\nشمال شرق\tdirection\nمدينة\tdesignator\nعاصمة\tdesignator\nمدينة\tsite\nحي\tsite\nمعسكر\tsite\nقرار\tnumbered\nالقرار\tnumbered\n",
         )
         .unwrap()
     }
@@ -1381,6 +1455,8 @@ mod tests {
         has(&got, "غومبيه", "LOC", Some("NGA"), None);
         let got = run("قصف قرب مدينة كيليس التركية وإيران", &[("كيليس", "LOC")], None);
         has(&got, "كيليس", "LOC", Some("TUR"), None);
+        let got = run("في شمبات شمالي العاصمة طهران", &[("شمبات", "LOC")], None);
+        has(&got, "شمبات", "LOC", Some("IRN"), None);
         let got = run("في سوروتش (جنوب تركيا) وإيران", &[("سوروتش", "LOC")], None);
         has(&got, "سوروتش", "LOC", Some("TUR"), None);
         // A country after the place without a direction word or nisba is not its country.
@@ -1424,5 +1500,16 @@ mod tests {
         assert_eq!((k.1, k.2.as_deref(), k.4), ("LOC", Some("SAU"), 2), "{got:?}");
         let got = run("وأكد أن موقف المملكة تجاه إيران", &[], Some("EGY"));
         assert!(!got.iter().any(|g| g.0 == "المملكة"), "{got:?}");
+    }
+
+    #[test]
+    fn designator_and_unknown_word_are_a_place() {
+        let got = run("وسقطت قذائف على حي المغاير ومعسكر الصباحة في إيران", &[], None);
+        has(&got, "حي المغاير", "LOC", Some("IRN"), None);
+        has(&got, "معسكر الصباحة", "LOC", Some("IRN"), None);
+        // Not before a known place, a verb or an adjective.
+        let got = run("في مدينة طهران ومعسكر تدريبي في حي يقطنه", &[], None);
+        has(&got, "طهران", "LOC", Some("IRN"), None);
+        assert!(got.len() == 1, "{got:?}");
     }
 }

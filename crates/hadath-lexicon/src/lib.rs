@@ -170,6 +170,8 @@ pub struct RoleContext {
     pub designators: std::collections::HashSet<String>,
     /// Heads of names that end in "رقم N" (قرار مجلس الأمن رقم 2216).
     pub numbered: std::collections::HashSet<String>,
+    /// Place nouns that make a place with the unknown word after them (حي المغاير، وادي عقان).
+    pub sites: std::collections::HashSet<String>,
 }
 
 impl RoleContext {
@@ -192,21 +194,23 @@ pub fn parse_role_context(path: &str, text: &str) -> Result<RoleContext, Error> 
         if cols.len() != 2 {
             return Err(err(path, n, format!("expected form <TAB> class, found {} columns", cols.len())));
         }
-        let set = match cols[1].trim() {
-            "filler" => &mut out.fillers,
-            "honorific" => &mut out.honorifics,
-            "stop" => &mut out.stops,
-            "direction" => &mut out.directions,
-            "designator" => &mut out.designators,
-            "numbered" => &mut out.numbered,
-            other => {
-                return Err(err(
+        let set =
+            match cols[1].trim() {
+                "filler" => &mut out.fillers,
+                "honorific" => &mut out.honorifics,
+                "stop" => &mut out.stops,
+                "direction" => &mut out.directions,
+                "designator" => &mut out.designators,
+                "numbered" => &mut out.numbered,
+                "site" => &mut out.sites,
+                other => return Err(err(
                     path,
                     n,
-                    format!("class must be filler, honorific, stop, direction, designator or numbered, not {other:?}"),
-                ))
-            }
-        };
+                    format!(
+                        "class must be filler, honorific, stop, direction, designator, site or numbered, not {other:?}"
+                    ),
+                )),
+            };
         let key = match_key(cols[0].trim()).split_whitespace().collect::<Vec<_>>().join(" ");
         if key.is_empty() {
             return Err(err(path, n, "empty form"));

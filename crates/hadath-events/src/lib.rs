@@ -702,8 +702,9 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             if let Some(s) = source.filter(|s| s.3.as_deref() == Some("بين")) {
                 target = acts.iter().find(|a| a.1 > s.2 && a.1 <= s.2 + 2 && a.3.as_deref() == Some("و")).map(|a| a.0);
             }
-            // Protests with no named protesters are the place's people ("مظاهرات في تونس").
-            let mut source_idx = source_idx;
+            // Protests with no named protesters (or protesters of no known country: "المتظاهرون") are the
+            // place's people ("مظاهرات في تونس").
+            let mut source_idx = source_idx.filter(|i| !input.actors[*i].code.is_empty());
             if source_idx.is_none() && r.code.starts_with("14") {
                 source_idx = acts.iter().find(|a| a.1 >= cb && a.1 < ce && a.3.as_deref() == Some("في")).map(|a| a.0);
             }
@@ -712,12 +713,18 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // An actor with no country ("مسلحون") holds its place in the sentence but codes as unknown.
             let known = |i: &usize| !input.actors[*i].code.is_empty();
             let target = target.filter(known);
-            if !source_idx.is_some_and(|i| known(&i)) && !r.code.starts_with("18")
-                || target.is_none() && !r.targets.is_empty()
+            // A protest is told by its trigger alone: protesters with no named country and no target
+            // still protested.
+            let protest = r.code.starts_with("14");
+            if !source_idx.is_some_and(|i| known(&i)) && !r.code.starts_with("18") && !protest
+                || target.is_none() && !r.targets.is_empty() && !protest
             {
                 continue;
             }
             let source_idx = source_idx.filter(known);
+            // A protest with no named target is against the protesters' own government (CAMEO's domestic
+            // coding: IRQ → IRQ).
+            let target = if protest && target.is_none() { source_idx } else { target };
             let modality = modality_of(mt, &words, wi, cb, tense);
             let code = match modality {
                 Modality::Future => intent_code(&r.code),

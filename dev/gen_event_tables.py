@@ -5,7 +5,8 @@ description, and its PLOVER event type, mode and context, from the shared lookup
   ../shared/data/cameo/cameo_eventcodes_goldstein.tsv   (GDELT CAMEO lookups; MIT)
   ../shared/data/plover/CAMEO2PLOVER-2021.txt           (PLOVER manual draft 0.8 conversion table, P. Schrodt; MIT)
 
-Usage: python3 dev/gen_event_tables.py [--check]   (--check: exit 1 if the committed file is stale)
+Usage: python3 dev/gen_event_tables.py [--shared ../shared/data] [--check]
+       (--check: exit 1 if the committed file is stale)
 """
 import pathlib
 import sys
@@ -62,6 +63,9 @@ def build():
 
 
 def main():
+    global SHARED
+    if "--shared" in sys.argv:
+        SHARED = pathlib.Path(sys.argv[sys.argv.index("--shared") + 1])
     text = build()
     if "--check" in sys.argv:
         if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:

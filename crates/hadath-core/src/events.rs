@@ -241,7 +241,9 @@ fn summary(
         s.push_str(&format!(" in {}", place.unwrap_or_else(|| l.name.clone())));
     }
     if let Some(d) = date {
-        s.push_str(&format!(" on {d}"));
+        // "on 2023-04-19", but "in 1994", "in 2023-03", "in 2011/2020".
+        let on = d.len() == 10 && d.as_bytes().get(4) == Some(&b'-') && d.as_bytes().get(7) == Some(&b'-');
+        s.push_str(&format!(" {} {d}", if on { "on" } else { "in" }));
     }
     s.push('.');
     s

@@ -194,23 +194,24 @@ pub fn parse_role_context(path: &str, text: &str) -> Result<RoleContext, Error> 
         if cols.len() != 2 {
             return Err(err(path, n, format!("expected form <TAB> class, found {} columns", cols.len())));
         }
-        let set =
-            match cols[1].trim() {
-                "filler" => &mut out.fillers,
-                "honorific" => &mut out.honorifics,
-                "stop" => &mut out.stops,
-                "direction" => &mut out.directions,
-                "designator" => &mut out.designators,
-                "numbered" => &mut out.numbered,
-                "site" => &mut out.sites,
-                other => return Err(err(
+        let set = match cols[1].trim() {
+            "filler" => &mut out.fillers,
+            "honorific" => &mut out.honorifics,
+            "stop" => &mut out.stops,
+            "direction" => &mut out.directions,
+            "designator" => &mut out.designators,
+            "numbered" => &mut out.numbered,
+            "site" => &mut out.sites,
+            other => {
+                return Err(err(
                     path,
                     n,
                     format!(
                         "class must be filler, honorific, stop, direction, designator, site or numbered, not {other:?}"
                     ),
-                )),
-            };
+                ))
+            }
+        };
         let key = match_key(cols[0].trim()).split_whitespace().collect::<Vec<_>>().join(" ");
         if key.is_empty() {
             return Err(err(path, n, "empty form"));

@@ -13,6 +13,7 @@ use hadath_core::input::{html_to_text, looks_like_html, parse_home, parse_publis
 use hadath_core::{Document, Engine, ExtractOptions, Input};
 
 mod bench;
+mod events_cmd;
 mod ner_cmd;
 
 /// hadath (حدث, "event"): reads Arabic news and answers who did what to whom, when and where, with the
@@ -37,7 +38,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Train a model: `hadath train ner --train FILE --out data/models/ner.ap`.
     Train(ner_cmd::TrainArgs),
-    /// Evaluate a model: `hadath eval ner FILE` (entity-level P/R/F1 per type, and tokens/s).
+    /// Evaluate: `hadath eval ner FILE` (entity-level P/R/F1 per type, and tokens/s); `hadath eval events
+    /// --gold FILE` (events, entities and times against hand-coded gold).
     Eval(ner_cmd::EvalArgs),
 }
 

@@ -109,6 +109,10 @@ enum EvalWhat {
     /// Entity-level precision, recall and F1 per type and micro-averaged (exact span and type, like
     /// conlleval) of the named-entity tagger on a CoNLL BIO file, and its speed in tokens per second.
     Ner(EvalNerArgs),
+    /// Events (unique source/target/root triples per article), entity recall and country accuracy, and
+    /// time values against hand-coded gold in the JSONL format of the evaluation material
+    /// (data/gold/README.md); agrees with its score.py.
+    Events(crate::events_cmd::EvalEventsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -261,7 +265,10 @@ pub fn run_train(a: TrainArgs) -> Result<i32> {
 /// Runs `hadath eval …`.
 pub fn run_eval(a: EvalArgs) -> Result<i32> {
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let EvalWhat::Ner(a) = a.what;
+    let a = match a.what {
+        EvalWhat::Ner(a) => a,
+        EvalWhat::Events(e) => return crate::events_cmd::run(e),
+    };
     let model = match &a.model {
         None => NerModel::embedded()?,
         Some(p) => {

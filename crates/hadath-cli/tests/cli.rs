@@ -278,3 +278,27 @@ fn help_explains_commands() {
         assert!(h.contains(flag), "{flag} in {h}");
     }
 }
+
+#[test]
+fn eval_events_scores_a_gold_file() {
+    let article = tmp(
+        "eval-article.txt",
+        "التقى وزير الخارجية الإسرائيلي إيلي كوهين في باكو بالرئيس الأذربيجاني إلهام علييف يوم الأربعاء.\n".as_bytes(),
+    );
+    let name = article.file_name().unwrap().to_str().unwrap().to_string();
+    let gold = tmp(
+        "eval-gold.jsonl",
+        format!(
+            "{{\"doc\": \"a\", \"file\": \"{name}\", \"published\": \"2023-04-19\", \"home\": null, \"entities\": [{{\"text\": \"إيلي كوهين\", \"type\": \"PER\", \"country\": \"ISR\"}}, {{\"text\": \"باكو\", \"type\": \"LOC\", \"country\": \"AZE\"}}], \"times\": [{{\"text\": \"يوم الأربعاء\", \"value\": \"2023-04-19\"}}], \"events\": [{{\"source\": \"ISR\", \"target\": \"AZE\", \"root\": [\"04\"], \"required\": true}}, {{\"source\": \"ISR\", \"target\": \"TKM\", \"root\": [\"04\"], \"required\": true}}]}}\n"
+        )
+        .as_bytes(),
+    );
+    let out = run(&["eval", "events", "--gold", gold.to_str().unwrap()], None);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        text.lines().last().unwrap(),
+        "events P=1.000 R=0.500 F1=0.667 (tp=1 fp=0 fn=1) entities R=1.000 country=1.000 times=1.000 broken=0",
+        "{text}"
+    );
+}

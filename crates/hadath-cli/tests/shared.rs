@@ -55,3 +55,22 @@ fn gold_articles_run_with_consistent_spans() {
         assert_eq!(get(&kv, "broken"), 0.0, "{gold}: every document parses and every span matches the text");
     }
 }
+
+#[test]
+fn eval_events_agrees_with_score_py() {
+    let Some(shared) = shared() else { return };
+    for gold in ["dev.jsonl", "dev-news.jsonl"] {
+        let path = shared.join("data/gold").join(gold);
+        let py = std::process::Command::new("python3")
+            .args([shared.join("tools/score.py").to_str().unwrap(), "--gold", path.to_str().unwrap(), "--hadath"])
+            .arg(env!("CARGO_BIN_EXE_hadath"))
+            .output()
+            .expect("python3");
+        let ours = std::process::Command::new(env!("CARGO_BIN_EXE_hadath"))
+            .args(["eval", "events", "--gold", path.to_str().unwrap()])
+            .output()
+            .expect("hadath");
+        let last = |o: &[u8]| String::from_utf8_lossy(o).lines().last().unwrap_or_default().to_string();
+        assert_eq!(last(&ours.stdout), last(&py.stdout), "help: {gold}: hadath eval events and score.py disagree");
+    }
+}

@@ -138,7 +138,7 @@ pub struct Lexicon {
     pub home_references: Vec<(String, Vec<String>)>,
 }
 
-/// Parses `data/actors/home-references.tsv`: form <TAB> home countries.
+/// Parses `data/actors/home-references.tsv`: form, TAB, home countries.
 pub fn parse_home_references(path: &str, text: &str) -> Result<Vec<(String, Vec<String>)>, Error> {
     let mut out = Vec::new();
     for (n, line) in data_lines(text) {
@@ -186,7 +186,7 @@ impl RoleContext {
     }
 }
 
-/// Parses `data/actors/role-context.tsv`: form <TAB> class.
+/// Parses `data/actors/role-context.tsv`: form, TAB, class.
 pub fn parse_role_context(path: &str, text: &str) -> Result<RoleContext, Error> {
     let mut out = RoleContext::default();
     for (n, line) in data_lines(text) {

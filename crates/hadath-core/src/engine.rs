@@ -178,7 +178,7 @@ impl Engine {
                 home_references: &self.lex.home_references,
             },
         );
-        add_name_mentions(&mf, &mut found);
+        add_name_mentions(text, &mf, &mut found);
         let entities: Vec<Entity> = found
             .iter()
             .map(|e| {

@@ -427,7 +427,7 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
     // Role phrases that name a country and no one: a role word, then (fillers and) a nisba or country.
     let mut roles = Vec::new();
     for (i, u) in units.iter().enumerate() {
-        let UnitKind::Role(agent) = &u.kind else { continue };
+        let UnitKind::Role(agent, body) = &u.kind else { continue };
         let next = units[i + 1..].iter().find(|v| v.r.start >= u.r.end);
         match next {
             Some(Unit { kind: UnitKind::Country(c, _), r }) if only_fillers(mt, input.context, u.r.end, r.start) => {
@@ -437,12 +437,19 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
                     agent: agent.clone(),
                 });
             }
-            // A role with no country ("مسلحون", "وزير الخارجية"): an actor of unknown country.
-            _ => roles.push(RoleActor {
-                span: input.mf.to_original(u.r.clone()),
-                country: String::new(),
-                agent: agent.clone(),
-            }),
+            // A role with no country ("مسلحون", "وزير الخارجية"): an actor of unknown country — except the
+            // bodies that act inside a country (police, prosecution, army, the authorities), which are the
+            // dominant country's ("الشرطة أوقفت 251 شخصًا" in a story about Turkey).
+            _ => {
+                let domestic = *body
+                    && (matches!(agent.as_deref(), Some("COP" | "JUD" | "SPY" | "MIL"))
+                        || ["السلطات", "سلطات"].iter().any(|w| strip_proclitics(&mt[u.r.clone()]) == *w));
+                roles.push(RoleActor {
+                    span: input.mf.to_original(u.r.clone()),
+                    country: dominant.clone().filter(|_| domestic).unwrap_or_default(),
+                    agent: agent.clone(),
+                })
+            }
         }
     }
 
@@ -460,6 +467,12 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
     let mut entities = group(mt, mentions);
     context_countries(g, input, &matches, dominant.as_deref(), &mut entities);
     (entities, roles)
+}
+
+/// A word without the conjunction and preposition letters before it (والسلطات → السلطات).
+fn strip_proclitics(w: &str) -> &str {
+    let w = w.strip_prefix('و').or_else(|| w.strip_prefix('ف')).unwrap_or(w);
+    w.strip_prefix('ب').or_else(|| w.strip_prefix('ل')).filter(|r| r.starts_with("ال")).unwrap_or(w)
 }
 
 /// The country named right after a place: [(] [direction] COUNTRY-or-NISBA-or-PLACE, where the direction
@@ -866,7 +879,7 @@ fn context_countries(
 #[derive(Debug, Clone)]
 enum UnitKind {
     /// A role or body word (agents.tsv) with its agent code; `true` for a body.
-    Role(Option<String>),
+    Role(Option<String>, bool),
     /// A country name or a nisba (`true`), or a place or organisation with a country (`false`).
     Country(String, bool),
     /// A person's name: ends the phrase.
@@ -887,7 +900,7 @@ fn units_of(modifiers: &[(Range<usize>, &GazEntry)], mentions: &[Mention]) -> Ve
     for (r, e) in modifiers {
         let kind = match e.kind {
             GazKind::Agent if matches!(e.subkind.as_str(), "role" | "body" | "sector") => {
-                UnitKind::Role(e.agent.clone())
+                UnitKind::Role(e.agent.clone(), e.subkind == "body")
             }
             GazKind::Nisba => match &e.country {
                 Some(c) => UnitKind::Country(c.clone(), true),
@@ -1031,9 +1044,9 @@ fn role_before(
         }
     }
     let roles: Vec<usize> =
-        seq.iter().enumerate().filter(|(_, k)| matches!(k, Some(UnitKind::Role(_)))).map(|(i, _)| i).collect();
+        seq.iter().enumerate().filter(|(_, k)| matches!(k, Some(UnitKind::Role(..)))).map(|(i, _)| i).collect();
     let first = *roles.first()?;
-    let Some(UnitKind::Role(agent)) = seq[first] else { return None };
+    let Some(UnitKind::Role(agent, _)) = seq[first] else { return None };
     let mut country = None;
     // Where the actor's phrase starts: at the role word that gave the country.
     let mut phrase = starts[first];
@@ -1160,13 +1173,15 @@ pub(crate) fn is_short_proclitic_prefix(prefix: &str) -> bool {
 
 /// Later bare mentions of a person's name words (كوهين after إيلي كوهين), not already inside a mention.
 /// They may carry proclitics (لكوهين), which stay outside the span.
-pub fn add_name_mentions(mf: &MatchForm, entities: &mut [EntityFound]) {
+pub fn add_name_mentions(original: &str, mf: &MatchForm, entities: &mut [EntityFound]) {
     let mt = mf.text();
     let taken: Vec<Range<usize>> =
         entities.iter().flat_map(|e| e.mentions.iter().map(|m| mf.map().from_original_range(m.clone()))).collect();
     let mut added: Vec<Range<usize>> = Vec::new();
     for e in entities.iter_mut().filter(|e| e.kind == "PER") {
         let first = e.mentions[0].start;
+        // The match form merges ى and ي; a name spelled with ي (علي) is not the preposition على.
+        let name_has_alef_maqsura = e.mentions.iter().any(|m| original.get(m.clone()).is_some_and(|t| t.contains('ى')));
         let words: Vec<String> = e
             .mentions
             .iter()
@@ -1192,7 +1207,10 @@ pub fn add_name_mentions(mf: &MatchForm, entities: &mut [EntityFound]) {
                 let ok_end = !mt[e_..].chars().next().is_some_and(hadath_text::tokens::is_arabic_letter);
                 let overlaps = |r: &Range<usize>| r.start < e_ && s < r.end;
                 let orig = mf.to_original(s..e_);
+                let spelled_apart =
+                    !name_has_alef_maqsura && original.get(orig.clone()).is_some_and(|t| t.contains('ى'));
                 if ok_prefix
+                    && !spelled_apart
                     && ok_end
                     && orig.start > first
                     && !taken.iter().any(overlaps)
@@ -1301,7 +1319,7 @@ mod tests {
                 home_references: &[("المملكه".to_string(), vec!["SAU".to_string()])],
             },
         );
-        add_name_mentions(&mf, &mut ents);
+        add_name_mentions(text, &mf, &mut ents);
         ents.iter()
             .map(|e| {
                 (text[e.representative(text)].to_string(), e.kind, e.country.clone(), e.agent.clone(), e.mentions.len())

@@ -84,6 +84,7 @@ pub fn code_events(cx: &EventContext<'_>) -> Vec<Event> {
                 agent: e.agent.clone(),
                 entity: Some(ei),
                 place,
+                person: e.kind == "PER",
             });
             actor_spans.push(m.clone());
         }
@@ -95,6 +96,7 @@ pub fn code_events(cx: &EventContext<'_>) -> Vec<Event> {
             agent: r.agent.clone(),
             entity: None,
             place: false,
+            person: false,
         });
         actor_spans.push(r.span.clone());
     }

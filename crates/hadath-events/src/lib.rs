@@ -149,6 +149,18 @@ pub enum Marker {
     Gen,
 }
 
+/// What a rule does when none of its target markers finds an actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Otherwise {
+    /// No event (the default when the rule names markers).
+    #[default]
+    Skip,
+    /// An event with no target (`opt`: "دانت الحكومة الألمانية التفجير").
+    NoTarget,
+    /// The source's own country is the target (`self`: domestic coercion, "الشرطة أوقفت 251 شخصًا").
+    Own,
+}
+
 /// One event pattern.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -162,6 +174,8 @@ pub struct Rule {
     pub with: Vec<String>,
     /// Target markers, in order of preference.
     pub targets: Vec<Marker>,
+    /// When no marker finds a target.
+    pub otherwise: Otherwise,
     /// English past and base verb phrases.
     pub english: (String, String),
     /// The example sentence.
@@ -272,12 +286,21 @@ impl Patterns {
                 return Err(err(path, n, format!("{code:?} is not a CAMEO code")));
             }
             let mut targets = Vec::new();
+            let mut otherwise = Otherwise::Skip;
             for t in c[5].split(',').map(str::trim).filter(|t| !t.is_empty()) {
                 targets.push(match t {
                     "obj" => Marker::Obj,
                     "place" => Marker::Place,
                     "gen" => Marker::Gen,
                     "none" => continue,
+                    "opt" => {
+                        otherwise = Otherwise::NoTarget;
+                        continue;
+                    }
+                    "self" => {
+                        otherwise = Otherwise::Own;
+                        continue;
+                    }
                     p => Marker::Prep(match_key(p)),
                 });
             }
@@ -298,6 +321,7 @@ impl Patterns {
                 code,
                 kind,
                 with: c[4].split('|').map(str::trim).filter(|w| !w.is_empty()).map(match_key).collect(),
+                otherwise,
                 targets,
                 english,
                 example: example.trim().to_string(),
@@ -408,6 +432,10 @@ impl Patterns {
                     if let Some(s) = stem.strip_suffix('ا') {
                         push(&format!("{s}ي"), *nouns_only, &mut out);
                     }
+                    // ة is written ت before a pronoun: "إدانتها", "زيارته" (the match form writes ة as ه).
+                    if let Some(s) = stem.strip_suffix('ت') {
+                        push(&format!("{s}ه"), true, &mut out);
+                    }
                 }
             }
         }
@@ -428,6 +456,8 @@ pub struct Actor {
     pub entity: Option<usize>,
     /// A place (a LOC entity): after في it is where, not who.
     pub place: bool,
+    /// A person (a PER entity).
+    pub person: bool,
 }
 
 /// A time expression with its value.
@@ -517,6 +547,9 @@ struct Word {
 const PREPOSITIONS: &[&str] = &[
     "في", "الي", "علي", "مع", "من", "عن", "ضد", "لدي", "بين", "نحو", "حول", "داخل", "عبر", "قرب", "امام", "تجاه", "بحق",
 ];
+/// Prepositions of time, which mark an actor right after them ("بعد أحداث السفارة الأميركية" is not a
+/// subject) but not across a noun ("خلال لقاء الرئيس المصري": the president is the meeting's).
+const TIME_PREPOSITIONS: &[&str] = &["بعد", "قبل", "خلال", "اثر", "منذ", "حتي", "عقب"];
 /// Words that open a new clause (match keys).
 const SUBORDINATORS: &[&str] =
     &["ان", "انه", "انها", "بان", "الذي", "التي", "الذين", "حيث", "فيما", "بينما", "كما", "لان"];
@@ -561,8 +594,17 @@ const REPORT_CUES: &[&str] = &[
 const CONDITIONS: &[&str] = &["اذا", "لو", "حال", "لولا"];
 /// Light verbs whose subject is the source of the noun after them ("قام X بزيارة", "شن X غارات").
 const LIGHT_VERBS: &[&str] = &[
-    "قام", "قامت", "يقوم", "تقوم", "اجري", "اجرت", "يجري", "تجري", "شن", "شنت", "يشن", "تشن", "بدا", "بدات", "نفذ",
-    "نفذت", "عقد", "عقدت", "يعقد", "تعقد", "خرجت", "خرج", "نظم", "نظمت",
+    "قام", "قامت", "قاموا", "يقوم", "تقوم", "يقومون", "اجري", "اجرت", "اجروا", "يجري", "تجري", "يجرون", "شن", "شنت",
+    "شنوا", "يشن", "تشن", "يشنون", "بدا", "بدات", "نفذ", "نفذت", "نفذوا", "ينفذ", "تنفذ", "ينفذون", "عقد", "عقدت",
+    "يعقد", "تعقد", "خرجت", "خرج", "نظم", "نظمت", "اعرب", "اعربت", "يعرب", "تعرب", "معربا", "معربه", "عبر", "عبرت",
+    "يعبر", "تعبر", "اعلن", "اعلنت", "يعلن", "تعلن", "جدد", "جددت", "يجدد", "تجدد", "اكد", "اكدت", "يؤكد", "تؤكد",
+];
+/// Nouns of places and groups that belong to someone; an actor after them with ل is their owner, and the
+/// act's target ("قصف مواقع للحوثيين", "مركزا للشرطة", "ضبط خلية لتنظيم داعش").
+const OWNED_NOUNS: &[&str] = &[
+    "موقع", "مواقع", "موقعا", "مقر", "مقرات", "مقرا", "معسكر", "معسكرات", "معسكرا", "مركز", "مراكز", "مركزا", "تجمعات",
+    "اهداف", "هدفا", "مخازن", "مستودعات", "منازل", "منزل", "قاعده", "قواعد", "دوريه", "دوريات", "ثكنه", "ثكنات", "شبكه",
+    "خليه", "خلايا", "عناصر", "اعضاء", "قاده", "مقاتلين", "مسلحين", "انصار",
 ];
 
 fn strip_conj(w: &str) -> &str {
@@ -574,7 +616,25 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
     let mt = input.mt;
     let mut out: Vec<FoundEvent> = Vec::new();
     for (si, s) in input.sentences.iter().enumerate() {
-        let words = words_of(mt, s.clone());
+        let mut words = words_of(mt, s.clone());
+        // A time expression set off by commas ("بحث الاتحاد الأوروبي، أمس، فرض …") does not split the clause.
+        let is_time = |w: &Word| input.times.iter().any(|t| t.span.start <= w.r.start && w.r.end <= t.span.end);
+        let mut i = 1;
+        while i < words.len() {
+            if words[i].boundary && !words[i].sub {
+                let j = (i + 1..words.len()).find(|&k| words[k].boundary).unwrap_or(words.len());
+                let lead = usize::from(PREPOSITIONS.contains(&&mt[words[i].r.clone()]));
+                if j - i <= 4 && j > i + lead && words[i + lead..j].iter().all(is_time) {
+                    words[i].boundary = false;
+                    if j < words.len() && !words[j].sub {
+                        words[j].boundary = false;
+                    }
+                    i = j + 1;
+                    continue;
+                }
+            }
+            i += 1;
+        }
         // Actors in the sentence: (actor index, first word, last word, marker before it).
         let mut acts: Vec<(usize, usize, usize, Option<String>)> = Vec::new();
         for (ai, a) in input.actors.iter().enumerate() {
@@ -583,7 +643,15 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             }
             let Some(first) = words.iter().position(|w| w.r.end > a.span.start) else { continue };
             let last = words.iter().rposition(|w| w.r.start < a.span.end).unwrap_or(first);
-            acts.push((ai, first, last, marker(mt, &words, first, a.span.start)));
+            let mut m = marker(mt, &words, first, a.span.start);
+            if m.as_deref() == Some("ل")
+                && first > 0
+                && OWNED_NOUNS.contains(&strip_conj(&mt[words[first - 1].r.clone()]))
+                && !words[first].boundary
+            {
+                m = None;
+            }
+            acts.push((ai, first, last, m));
         }
         // A mention inside a longer one (the country in "حكومة مصر", the name in its role phrase) is not
         // an actor of its own.
@@ -594,10 +662,28 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
         });
         acts.sort_by_key(|a| (a.1, a.0));
         acts.dedup_by_key(|a| a.1);
+        // The preposition two words back belongs to the actor right before ("في موسكو وزير خارجية روسيا"):
+        // this one is unmarked.
+        let ends: Vec<usize> = acts.iter().map(|a| a.2).collect();
+        for a in acts.iter_mut() {
+            let attached = input.actors[a.0].span.start > words[a.1].r.start;
+            if !attached && a.1 >= 2 && a.3.is_some() && ends.contains(&(a.1 - 1)) {
+                a.3 = None;
+            }
+        }
 
+        // Words that a fired rule read as its object ("تقدمت باحتجاج"): not triggers of their own.
+        let mut consumed: Vec<usize> = Vec::new();
         for (wi, w) in words.iter().enumerate() {
+            if consumed.contains(&wi) {
+                continue;
+            }
             let word = &mt[w.r.clone()];
-            let cands = p.lookup_word(word, word.ends_with('ه') && (input.ta_marbuta)(w.r.clone()));
+            let mut cands = p.lookup_word(word, word.ends_with('ه') && (input.ta_marbuta)(w.r.clone()));
+            // After a preposition a word is a noun ("عن إدانتها"), not a verb with an object ("أدانتها").
+            if wi > 0 && PREPOSITIONS.contains(&strip_conj(&mt[words[wi - 1].r.clone()])) {
+                cands.sort_by_key(|(r, _, _)| p.rules[*r as usize].kind == TriggerKind::Verb);
+            }
             let Some(&(rule, tense, _)) = cands.iter().find(|(r, _, rest)| {
                 let rule = &p.rules[*r as usize];
                 follows(mt, &words, wi, rest) && (rule.with.is_empty() || with_follows(mt, &words, wi, &rule.with))
@@ -667,14 +753,29 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     }
                 }
             }
+            // A noun with a possessive pronoun ("خلال لقائه رياض ياسين", "أعربت عن إدانتها") is its
+            // possessor's act: the sentence's subject before it, else the last event's source.
+            let possessive = r.kind == TriggerKind::Noun
+                && (word.ends_with("ها")
+                    || word.ends_with("هم")
+                    || word.ends_with("هما")
+                    || word.ends_with('ه') && !(input.ta_marbuta)(w.r.clone()));
+            if possessive && source.is_some_and(|a| a.1 > wi) {
+                source = None;
+                source_after = false;
+            }
+            if possessive && source.is_none() {
+                source = acts.iter().rev().find(|a| a.2 < wi && a.3.is_none() && !input.actors[a.0].place_like());
+            }
             // Pro-drop: a verb opening its clause with no subject continues the last event's source, in this
             // sentence or the one before.
             let mut carried: Option<usize> = None;
-            if source.is_none() && r.kind == TriggerKind::Verb && (opens || wi <= cb + 1) {
+            if source.is_none() && (r.kind == TriggerKind::Verb && (opens || wi <= cb + 1) || possessive) {
                 carried = out.iter().rev().find(|e| e.sentence + 1 >= si && e.source.is_some()).and_then(|e| e.source);
             }
             let source_idx = source.map(|a| a.0).or(carried);
 
+            let known = |i: &usize| !input.actors[*i].code.is_empty();
             // Target.
             let mut target: Option<usize> = None;
             let after_source: Vec<&&(usize, usize, usize, Option<String>)> = after
@@ -685,11 +786,23 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             for m in &r.targets {
                 let found = match m {
                     Marker::Obj => after_source.iter().find(|a| unmarked(a)).map(|a| a.0),
-                    Marker::Prep(pr) => after
-                        .iter()
-                        .filter(|a| Some(a.0) != source_idx)
-                        .find(|a| a.3.as_deref() == Some(pr.as_str()) || (pr == "بين" && a.3.as_deref() == Some("و")))
-                        .map(|a| a.0),
+                    Marker::Prep(pr) => {
+                        let others = || after.iter().filter(|a| Some(a.0) != source_idx && known(&a.0));
+                        // The actor right after the preposition, else the first of a known country inside
+                        // its phrase ("ضد ثلاثة من القادة العسكريين لحزب الله", "مع دبلوماسيين من
+                        // الولايات المتحدة").
+                        others().find(|a| a.3.as_deref() == Some(pr.as_str())).map(|a| a.0).or_else(|| {
+                            let at = (wi + 1..ce).find(|&i| {
+                                let x = &mt[words[i].r.clone()];
+                                x == pr || strip_conj(x) == pr
+                            })?;
+                            let own = source_idx.map(|i| input.actors[i].code.as_str());
+                            others()
+                                .filter(|a| Some(input.actors[a.0].code.as_str()) != own)
+                                .find(|a| a.1 > at && a.1 <= at + 6 && matches!(a.3.as_deref(), None | Some("ل" | "من")))
+                                .map(|a| a.0)
+                        })
+                    }
                     Marker::Place => after.iter().find(|a| a.3.as_deref() == Some("في")).map(|a| a.0),
                     Marker::Gen => after_source.iter().find(|a| unmarked(a) && a.1 <= wi + 4).map(|a| a.0),
                 };
@@ -711,20 +824,52 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // An event needs its source — except unconventional violence, whose authors are often unknown —
             // and its target, when the rule says how the target is marked.
             // An actor with no country ("مسلحون") holds its place in the sentence but codes as unknown.
-            let known = |i: &usize| !input.actors[*i].code.is_empty();
             let target = target.filter(known);
+            // Coordination: "إسرائيل وتركمانستان" — each conjunct gets the event.
+            let conj = |x: Option<usize>| -> Vec<usize> {
+                let Some(a) = x.and_then(|x| acts.iter().find(|a| a.0 == x)) else { return Vec::new() };
+                let mut v = Vec::new();
+                let mut last = a.2;
+                for b in acts.iter().filter(|b| b.1 > a.2) {
+                    if b.1 <= last + 2 && b.3.as_deref() == Some("و") && b.1 < ce {
+                        v.push(b.0);
+                        last = b.2;
+                    } else {
+                        break;
+                    }
+                }
+                v.retain(|&b| known(&b));
+                v
+            };
+            let mut extra_sources = if source.is_some_and(|s| s.3.as_deref() == Some("بين")) || carried.is_some() {
+                Vec::new()
+            } else {
+                conj(source.map(|a| a.0))
+            };
+            // A joint act with no one named after it ("بدأت الولايات المتحدة وأوكرانيا مناورات"): the first
+            // conjunct acts with the others.
+            let mut target = target;
+            if target.is_none() && !extra_sources.is_empty() && r.targets.contains(&Marker::Prep("مع".into())) {
+                target = Some(extra_sources.remove(0));
+            }
             // A protest is told by its trigger alone: protesters with no named country and no target
             // still protested.
             let protest = r.code.starts_with("14");
             if !source_idx.is_some_and(|i| known(&i)) && !r.code.starts_with("18") && !protest
-                || target.is_none() && !r.targets.is_empty() && !protest
+                || target.is_none() && !r.targets.is_empty() && !protest && r.otherwise == Otherwise::Skip
             {
                 continue;
             }
             let source_idx = source_idx.filter(known);
             // A protest with no named target is against the protesters' own government (CAMEO's domestic
-            // coding: IRQ → IRQ).
-            let target = if protest && target.is_none() { source_idx } else { target };
+            // coding: IRQ → IRQ); so is coercion of people of no named country ("الشرطة أوقفت 251 شخصًا").
+            let own = protest || r.otherwise == Otherwise::Own;
+            let target = if own && target.is_none() { source_idx } else { target };
+            // A protest needs someone: protesters or a place.
+            if protest && source_idx.is_none() && target.is_none() {
+                continue;
+            }
+            consumed.extend(with_at);
             let modality = modality_of(mt, &words, wi, cb, tense);
             let code = match modality {
                 Modality::Future => intent_code(&r.code),
@@ -746,26 +891,6 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 time,
                 place,
             };
-            // Coordination: "إسرائيل وتركمانستان" — each conjunct gets the event.
-            let conj = |x: Option<usize>| -> Vec<usize> {
-                let Some(a) = x.and_then(|x| acts.iter().find(|a| a.0 == x)) else { return Vec::new() };
-                let mut v = Vec::new();
-                let mut last = a.2;
-                for b in acts.iter().filter(|b| b.1 > a.2) {
-                    if b.1 <= last + 2 && b.3.as_deref() == Some("و") && b.1 < ce {
-                        v.push(b.0);
-                        last = b.2;
-                    } else {
-                        break;
-                    }
-                }
-                v
-            };
-            let extra_sources = if source.is_some_and(|s| s.3.as_deref() == Some("بين")) {
-                Vec::new()
-            } else {
-                conj(source.map(|a| a.0))
-            };
             let extra_targets = conj(target);
             let mut evs = vec![base.clone()];
             for s2 in &extra_sources {
@@ -782,6 +907,19 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             {
                 evs.push(FoundEvent { source: base.target, target: base.source, ..base.clone() });
             }
+            // A mention right after another of the same country is its apposition ("هادي رئيس اليمن",
+            // "والباكستاني نواز شريف"), not the other side of the event.
+            let adjacent = |a: Option<usize>, b: Option<usize>| match (a, b) {
+                (Some(a), Some(b)) => {
+                    let (x, y) = (&input.actors[a], &input.actors[b]);
+                    let (x, y) = if x.span.start <= y.span.start { (x, y) } else { (y, x) };
+                    x.code == y.code
+                        && (x.person || x.agent.is_none())
+                        && mt.get(x.span.end..y.span.start).is_some_and(|g| g.trim().is_empty())
+                }
+                _ => false,
+            };
+            evs.retain(|e| !adjacent(e.source, e.target));
             out.extend(evs);
         }
     }
@@ -847,12 +985,31 @@ fn marker(mt: &str, words: &[Word], first: usize, start: usize) -> Option<String
     if prev == "و" {
         return Some("و".to_string());
     }
+    if TIME_PREPOSITIONS.contains(&strip_conj(prev)) {
+        return Some(strip_conj(prev).to_string());
+    }
+    // A definite noun with an attached preposition before a nisba or name: "بالغارات التركية",
+    // "للقوات الأردنية" — the actor is inside that phrase.
+    let bare = strip_conj(prev);
+    if let Some(c) = ['ب', 'ل'].into_iter().find(|&c| {
+        bare.strip_prefix(c).is_some_and(|r| r.starts_with("ال") || c == 'ل' && r.starts_with('ل'))
+    }) {
+        return Some(c.to_string());
+    }
     // One noun between the preposition and the actor: "على حدود أوكرانيا", "إلى مدينة حلب".
     let prev2 = first.checked_sub(2).map(|i| &mt[words[i].r.clone()])?;
     if words[first - 1].boundary || prev.starts_with('و') {
         return None;
     }
-    (PREPOSITIONS.contains(&prev2) || PREPOSITIONS.contains(&strip_conj(prev2))).then(|| strip_conj(prev2).to_string())
+    if PREPOSITIONS.contains(&prev2) || PREPOSITIONS.contains(&strip_conj(prev2)) {
+        return Some(strip_conj(prev2).to_string());
+    }
+    // A number before that noun: "على 18 طالبا سودانيا".
+    if !prev2.chars().all(|c| c.is_ascii_digit()) || words[first - 2].boundary {
+        return None;
+    }
+    let prev3 = first.checked_sub(3).map(|i| &mt[words[i].r.clone()])?;
+    (PREPOSITIONS.contains(&prev3) || PREPOSITIONS.contains(&strip_conj(prev3))).then(|| strip_conj(prev3).to_string())
 }
 
 /// Does the multi-word form's rest follow word `wi` directly?

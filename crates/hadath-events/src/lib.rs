@@ -176,6 +176,9 @@ pub struct Rule {
     pub targets: Vec<Marker>,
     /// When no marker finds a target.
     pub otherwise: Otherwise,
+    /// The trigger names what happened, not who did it (`nosource`: "مقتل أربعة أشخاص", "انفجار سيارة
+    /// مفخخة"): the subject before it is not its source.
+    pub agentless: bool,
     /// English past and base verb phrases.
     pub english: (String, String),
     /// The example sentence.
@@ -287,6 +290,7 @@ impl Patterns {
             }
             let mut targets = Vec::new();
             let mut otherwise = Otherwise::Skip;
+            let mut agentless = false;
             for t in c[5].split(',').map(str::trim).filter(|t| !t.is_empty()) {
                 targets.push(match t {
                     "obj" => Marker::Obj,
@@ -299,6 +303,10 @@ impl Patterns {
                     }
                     "self" => {
                         otherwise = Otherwise::Own;
+                        continue;
+                    }
+                    "nosource" => {
+                        agentless = true;
                         continue;
                     }
                     p => Marker::Prep(match_key(p)),
@@ -322,6 +330,7 @@ impl Patterns {
                 kind,
                 with: c[4].split('|').map(str::trim).filter(|w| !w.is_empty()).map(match_key).collect(),
                 otherwise,
+                agentless,
                 targets,
                 english,
                 example: example.trim().to_string(),
@@ -547,6 +556,17 @@ struct Word {
 const PREPOSITIONS: &[&str] = &[
     "في", "الي", "علي", "مع", "من", "عن", "ضد", "لدي", "بين", "نحو", "حول", "داخل", "عبر", "قرب", "امام", "تجاه", "بحق",
 ];
+/// Nouns and adverbs after which a protest is only mentioned: "بسبب المظاهرات", "مكان المظاهرة".
+const IN_PASSING: &[&str] = &["بسبب", "عشيه", "اثناء", "مكان", "موعد", "حركه", "ضحايا", "شعارات"];
+/// Is the word a number (digits, or a number word: "خمسة", "عشرات")?
+fn is_count(w: &str) -> bool {
+    const NUMBER_WORDS: &[&str] = &[
+        "اثنين", "اثنان", "ثلاثه", "اربعه", "خمسه", "سته", "سبعه", "ثمانيه", "تسعه", "عشره", "عشرات", "مئات", "الاف",
+        "ثلاث", "اربع", "خمس", "ست", "سبع", "ثماني", "تسع", "عشر", "عشرين", "ثلاثين", "اربعين", "خمسين", "مئه",
+    ];
+    w.chars().all(|c| c.is_ascii_digit()) && !w.is_empty() || NUMBER_WORDS.contains(&strip_conj(w))
+}
+
 /// Prepositions of time, which mark an actor right after them ("بعد أحداث السفارة الأميركية" is not a
 /// subject) but not across a noun ("خلال لقاء الرئيس المصري": the president is the meeting's).
 const TIME_PREPOSITIONS: &[&str] = &["بعد", "قبل", "خلال", "اثر", "منذ", "حتي", "عقب"];
@@ -598,6 +618,7 @@ const LIGHT_VERBS: &[&str] = &[
     "شنوا", "يشن", "تشن", "يشنون", "بدا", "بدات", "نفذ", "نفذت", "نفذوا", "ينفذ", "تنفذ", "ينفذون", "عقد", "عقدت",
     "يعقد", "تعقد", "خرجت", "خرج", "نظم", "نظمت", "اعرب", "اعربت", "يعرب", "تعرب", "معربا", "معربه", "عبر", "عبرت",
     "يعبر", "تعبر", "اعلن", "اعلنت", "يعلن", "تعلن", "جدد", "جددت", "يجدد", "تجدد", "اكد", "اكدت", "يؤكد", "تؤكد",
+    "شارك", "شاركت", "شاركوا", "يشارك", "تشارك", "يشاركون",
 ];
 /// Nouns of places and groups that belong to someone; an actor after them with ل is their owner, and the
 /// act's target ("قصف مواقع للحوثيين", "مركزا للشرطة", "ضبط خلية لتنظيم داعش").
@@ -684,10 +705,16 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             if wi > 0 && PREPOSITIONS.contains(&strip_conj(&mt[words[wi - 1].r.clone()])) {
                 cands.sort_by_key(|(r, _, _)| p.rules[*r as usize].kind == TriggerKind::Verb);
             }
-            let Some(&(rule, tense, _)) = cands.iter().find(|(r, _, rest)| {
+            // A rule whose object words follow beats one that needs none ("احتج المتظاهرون" is a rally,
+            // "احتج على" a complaint).
+            let fits = |(r, _, rest): &&(u32, Tense, &[String]), with: bool| {
                 let rule = &p.rules[*r as usize];
-                follows(mt, &words, wi, rest) && (rule.with.is_empty() || with_follows(mt, &words, wi, &rule.with))
-            }) else {
+                follows(mt, &words, wi, rest)
+                    && if with { !rule.with.is_empty() && with_follows(mt, &words, wi, &rule.with) } else { rule.with.is_empty() }
+            };
+            let Some(&(rule, tense, _)) =
+                cands.iter().find(|c| fits(c, true)).or_else(|| cands.iter().find(|c| fits(c, false)))
+            else {
                 continue;
             };
             let r = &p.rules[rule as usize];
@@ -710,6 +737,15 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 .take_while(|&i| !words[i + 1..=wi].iter().any(|w| w.sub))
                 .find(|&i| LIGHT_VERBS.contains(&strip_conj(&mt[words[i].r.clone()])));
             let light = r.kind == TriggerKind::Noun && light_at.is_some();
+            // A protest named in passing ("خلال تظاهرة"، "بسبب المظاهرات"، "عشية التظاهرة") is not the
+            // sentence's event, unless a verb makes it one ("شارك مئات السوريين في احتجاج").
+            if r.kind == TriggerKind::Noun && r.code.starts_with("14") && !light {
+                let prev = wi.checked_sub(1).map(|i| strip_conj(&mt[words[i].r.clone()])).unwrap_or("");
+                let attached = ['ب', 'ل', 'ك'].iter().any(|c| strip_conj(word).starts_with(*c));
+                if attached || [PREPOSITIONS, TIME_PREPOSITIONS, IN_PASSING].iter().any(|l| l.contains(&prev)) {
+                    continue;
+                }
+            }
             let before: Vec<&(usize, usize, usize, Option<String>)> = match light_at {
                 Some(lv) if light => acts.iter().filter(|a| a.1 > lv && a.2 < wi).collect(),
                 _ => before,
@@ -718,7 +754,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             let with_at = (wi + 1..(wi + 7).min(words.len())).find(|&i| is_with(&mt[words[i].r.clone()], &r.with));
             let after: Vec<&(usize, usize, usize, Option<String>)> = after
                 .into_iter()
-                .filter(|a| with_at.is_none_or(|w| a.1 != w && a.1 != w + 1) || a.3.is_some())
+                .filter(|a| with_at.is_none_or(|w| a.1 != w && a.1 != w + 1) || a.3.is_some() || r.code.starts_with("14"))
                 .collect();
             let mut source: Option<&(usize, usize, usize, Option<String>)> = None;
             let mut source_after = false;
@@ -738,7 +774,10 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     let genitive = after.iter().find(|a| unmarked(a) && a.1 <= wi + 4);
                     let subject = before.iter().rev().find(|a| unmarked(a));
                     let objective = r.targets.contains(&Marker::Gen);
-                    if let (true, Some(a)) = (light || objective || genitive.is_none(), subject) {
+                    // Violence named by a noun is not done by the subject of another verb ("وأدانت مصر
+                    // الاعتداء على السفارة"), only by a light verb's ("شن الجيش غارات").
+                    let violent = ["18", "19", "20"].iter().any(|c| r.code.starts_with(c));
+                    if let (true, Some(a)) = (light || !violent && (objective || genitive.is_none()), subject) {
                         source = Some(a);
                     } else if let Some(a) = genitive {
                         source = Some(a);
@@ -752,6 +791,20 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                         }
                     }
                 }
+            }
+            if r.agentless {
+                source = None;
+                source_after = false;
+            }
+            // A victim counted after a verb of violence is its object, not its subject: "قتل 13 عراقيا"
+            // (was killed), "قتل خمسة جنود".
+            if r.kind == TriggerKind::Verb
+                && r.code.starts_with("18")
+                && source_after
+                && source.is_some_and(|a| a.1 > 0 && is_count(&mt[words[a.1 - 1].r.clone()]))
+            {
+                source = None;
+                source_after = false;
             }
             // A noun with a possessive pronoun ("خلال لقائه رياض ياسين", "أعربت عن إدانتها") is its
             // possessor's act: the sentence's subject before it, else the last event's source.
@@ -770,7 +823,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // Pro-drop: a verb opening its clause with no subject continues the last event's source, in this
             // sentence or the one before.
             let mut carried: Option<usize> = None;
-            if source.is_none() && (r.kind == TriggerKind::Verb && (opens || wi <= cb + 1) || possessive) {
+            if source.is_none() && !r.agentless && (r.kind == TriggerKind::Verb && (opens || wi <= cb + 1) || possessive) {
                 carried = out.iter().rev().find(|e| e.sentence + 1 >= si && e.source.is_some()).and_then(|e| e.source);
             }
             let source_idx = source.map(|a| a.0).or(carried);
@@ -817,6 +870,8 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             }
             // Protests with no named protesters (or protesters of no known country: "المتظاهرون") are the
             // place's people ("مظاهرات في تونس").
+            // Someone acts, even if of no known country ("احتشد متظاهرون").
+            let named = source_idx.is_some();
             let mut source_idx = source_idx.filter(|i| !input.actors[*i].code.is_empty());
             if source_idx.is_none() && r.code.starts_with("14") {
                 source_idx = acts.iter().find(|a| a.1 >= cb && a.1 < ce && a.3.as_deref() == Some("في")).map(|a| a.0);
@@ -866,7 +921,8 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             let own = protest || r.otherwise == Otherwise::Own;
             let target = if own && target.is_none() { source_idx } else { target };
             // A protest needs someone: protesters or a place.
-            if protest && source_idx.is_none() && target.is_none() {
+            // Any other event needs a known side: "someone killed someone" is no dyad (GDELT's rule too).
+            if (protest && !named || !protest) && source_idx.is_none() && target.is_none() {
                 continue;
             }
             consumed.extend(with_at);

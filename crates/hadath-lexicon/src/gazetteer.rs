@@ -224,8 +224,16 @@ impl Gazetteer {
             if names.is_empty() {
                 return Err(err(path, n, "a country needs at least one name"));
             }
-            add(base.clone(), names, &mut entries);
+            add(base.clone(), names.clone(), &mut entries);
             let mut nisba: Vec<String> = variants(c[3]).flat_map(nisba_forms).collect();
+            // The indefinite accusative of a nisba: "18 طالبا سودانيا" (not when it spells the country's
+            // name: تركي → تركيا).
+            for x in variants(c[3]).filter(|x| !x.starts_with("ال") && x.ends_with('ي')) {
+                let acc = format!("{x}ا");
+                if !names.iter().any(|n| match_key(n) == match_key(&acc)) {
+                    nisba.push(acc);
+                }
+            }
             for p in variants(c[4]) {
                 nisba.push(p.to_string());
                 if !p.starts_with("ال") {

@@ -558,6 +558,10 @@ const PREPOSITIONS: &[&str] = &[
 ];
 /// Nouns and adverbs after which a protest is only mentioned: "بسبب المظاهرات", "مكان المظاهرة".
 const IN_PASSING: &[&str] = &["بسبب", "عشيه", "اثناء", "مكان", "موعد", "حركه", "ضحايا", "شعارات"];
+fn w_text<'a>(mt: &'a str, w: &Word) -> &'a str {
+    &mt[w.r.clone()]
+}
+
 /// Is the word a number (digits, or a number word: "خمسة", "عشرات")?
 fn is_count(w: &str) -> bool {
     const NUMBER_WORDS: &[&str] = &[
@@ -625,7 +629,8 @@ const LIGHT_VERBS: &[&str] = &[
 const OWNED_NOUNS: &[&str] = &[
     "موقع", "مواقع", "موقعا", "مقر", "مقرات", "مقرا", "معسكر", "معسكرات", "معسكرا", "مركز", "مراكز", "مركزا", "تجمعات",
     "اهداف", "هدفا", "مخازن", "مستودعات", "منازل", "منزل", "قاعده", "قواعد", "دوريه", "دوريات", "ثكنه", "ثكنات", "شبكه",
-    "خليه", "خلايا", "عناصر", "اعضاء", "قاده", "مقاتلين", "مسلحين", "انصار",
+    "خليه", "خلايا", "عناصر", "اعضاء", "قاده", "مقاتلين", "مسلحين", "انصار", "ممثلين", "ممثلو", "ممثلي", "مندوبين",
+    "مندوبو", "مندوبي",
 ];
 
 fn strip_conj(w: &str) -> &str {
@@ -639,13 +644,20 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
     for (si, s) in input.sentences.iter().enumerate() {
         let mut words = words_of(mt, s.clone());
         // A time expression set off by commas ("بحث الاتحاد الأوروبي، أمس، فرض …") does not split the clause.
-        let is_time = |w: &Word| input.times.iter().any(|t| t.span.start <= w.r.start && w.r.end <= t.span.end);
+        let is_time = |w: &Word| {
+            input.times.iter().any(|t| t.span.start <= w.r.start && w.r.end <= t.span.end)
+                || PREPOSITIONS.contains(&w_text(mt, w))
+                || input.actors.iter().any(|a| a.place_like() && a.span.start <= w.r.start && w.r.end <= a.span.end)
+        };
         let mut i = 1;
         while i < words.len() {
             if words[i].boundary && !words[i].sub {
                 let j = (i + 1..words.len()).find(|&k| words[k].boundary).unwrap_or(words.len());
-                let lead = usize::from(PREPOSITIONS.contains(&&mt[words[i].r.clone()]));
-                if j - i <= 4 && j > i + lead && words[i + lead..j].iter().all(is_time) {
+                // "، أمس،" and "، أمس في الرياض،": an aside of time and place.
+                let some_time = words[i..j]
+                    .iter()
+                    .any(|w| input.times.iter().any(|t| t.span.start <= w.r.start && w.r.end <= t.span.end));
+                if j - i <= 5 && some_time && words[i..j].iter().all(is_time) {
                     words[i].boundary = false;
                     if j < words.len() && !words[j].sub {
                         words[j].boundary = false;
@@ -726,7 +738,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             let before: Vec<&(usize, usize, usize, Option<String>)> =
                 acts.iter().filter(|a| a.1 >= cb && a.2 < wi).collect();
             let after: Vec<&(usize, usize, usize, Option<String>)> =
-                acts.iter().filter(|a| a.1 > wi && a.1 < ce && a.1 <= wi + 14).collect();
+                acts.iter().filter(|a| a.1 > wi && a.1 < ce && a.1 <= wi + 24).collect();
             let unmarked = |a: &&(usize, usize, usize, Option<String>)| a.3.is_none();
 
             // Source.
@@ -747,7 +759,16 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 }
             }
             let before: Vec<&(usize, usize, usize, Option<String>)> = match light_at {
-                Some(lv) if light => acts.iter().filter(|a| a.1 > lv && a.2 < wi).collect(),
+                // The light verb's subject after it ("قام X بزيارة"), else before it ("ممثلين لصالح يجرون
+                // محادثات").
+                Some(lv) if light => {
+                    let inside: Vec<_> = acts.iter().filter(|a| a.1 > lv && a.2 < wi).collect();
+                    if inside.is_empty() {
+                        acts.iter().filter(|a| a.1 >= cb && a.2 < lv).collect()
+                    } else {
+                        inside
+                    }
+                }
                 _ => before,
             };
             // The object named with the trigger ("سفارة إسرائيل" after "سيفتتح") is not its source.
@@ -831,10 +852,21 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             let known = |i: &usize| !input.actors[*i].code.is_empty();
             // Target.
             let mut target: Option<usize> = None;
+            // A mention right after another of the same country is its apposition ("هادي رئيس اليمن",
+            // "والباكستاني نواز شريف"), not the other side of the event.
+            let apposition = |a: Option<usize>, b: usize| -> bool {
+                let Some(a) = a else { return false };
+                let (x, y) = (&input.actors[a], &input.actors[b]);
+                let (x, y) = if x.span.start <= y.span.start { (x, y) } else { (y, x) };
+                x.code == y.code
+                    && (x.person || x.agent.is_none())
+                    && mt.get(x.span.end..y.span.start).is_some_and(|g| g.trim_matches([' ', '،', ',']).is_empty())
+            };
             let after_source: Vec<&&(usize, usize, usize, Option<String>)> = after
                 .iter()
                 .filter(|a| !source_after || source.is_some_and(|s| a.1 > s.2))
                 .filter(|a| Some(a.0) != source_idx)
+                .filter(|a| !apposition(source_idx, a.0))
                 .collect();
             for m in &r.targets {
                 let found = match m {
@@ -963,19 +995,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             {
                 evs.push(FoundEvent { source: base.target, target: base.source, ..base.clone() });
             }
-            // A mention right after another of the same country is its apposition ("هادي رئيس اليمن",
-            // "والباكستاني نواز شريف"), not the other side of the event.
-            let adjacent = |a: Option<usize>, b: Option<usize>| match (a, b) {
-                (Some(a), Some(b)) => {
-                    let (x, y) = (&input.actors[a], &input.actors[b]);
-                    let (x, y) = if x.span.start <= y.span.start { (x, y) } else { (y, x) };
-                    x.code == y.code
-                        && (x.person || x.agent.is_none())
-                        && mt.get(x.span.end..y.span.start).is_some_and(|g| g.trim().is_empty())
-                }
-                _ => false,
-            };
-            evs.retain(|e| !adjacent(e.source, e.target));
+            evs.retain(|e| !e.target.is_some_and(|t| apposition(e.source, t)));
             out.extend(evs);
         }
     }

@@ -656,7 +656,8 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 // "، أمس،" and "، أمس في الرياض،": an aside of time and place.
                 let some_time = words[i..j]
                     .iter()
-                    .any(|w| input.times.iter().any(|t| t.span.start <= w.r.start && w.r.end <= t.span.end));
+                    .any(|w| input.times.iter().any(|t| t.span.start <= w.r.start && w.r.end <= t.span.end))
+                    || PREPOSITIONS.contains(&w_text(mt, &words[i]));
                 if j - i <= 5 && some_time && words[i..j].iter().all(is_time) {
                     words[i].boundary = false;
                     if j < words.len() && !words[j].sub {
@@ -881,10 +882,17 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                                 let x = &mt[words[i].r.clone()];
                                 x == pr || strip_conj(x) == pr
                             })?;
+                            // Another country's actor first ("الشكوى من التوجه المعادي لإيران للدبلوماسية
+                            // الأذرية"), else the source's own ("وجه أصابع الاتهام إلى قادة في القوات العراقية").
                             let own = source_idx.map(|i| input.actors[i].code.as_str());
-                            others()
-                                .filter(|a| Some(input.actors[a.0].code.as_str()) != own)
-                                .find(|a| a.1 > at && a.1 <= at + 6 && matches!(a.3.as_deref(), None | Some("ل" | "من")))
+                            let inside = || {
+                                others().filter(|a| {
+                                    a.1 > at && a.1 <= at + 6 && matches!(a.3.as_deref(), None | Some("ل" | "من" | "في"))
+                                })
+                            };
+                            inside()
+                                .find(|a| Some(input.actors[a.0].code.as_str()) != own)
+                                .or_else(|| inside().next())
                                 .map(|a| a.0)
                         })
                     }

@@ -565,8 +565,32 @@ fn w_text<'a>(mt: &'a str, w: &Word) -> &'a str {
 /// Is the word a number (digits, or a number word: "خمسة", "عشرات")?
 fn is_count(w: &str) -> bool {
     const NUMBER_WORDS: &[&str] = &[
-        "اثنين", "اثنان", "ثلاثه", "اربعه", "خمسه", "سته", "سبعه", "ثمانيه", "تسعه", "عشره", "عشرات", "مئات", "الاف",
-        "ثلاث", "اربع", "خمس", "ست", "سبع", "ثماني", "تسع", "عشر", "عشرين", "ثلاثين", "اربعين", "خمسين", "مئه",
+        "اثنين",
+        "اثنان",
+        "ثلاثه",
+        "اربعه",
+        "خمسه",
+        "سته",
+        "سبعه",
+        "ثمانيه",
+        "تسعه",
+        "عشره",
+        "عشرات",
+        "مئات",
+        "الاف",
+        "ثلاث",
+        "اربع",
+        "خمس",
+        "ست",
+        "سبع",
+        "ثماني",
+        "تسع",
+        "عشر",
+        "عشرين",
+        "ثلاثين",
+        "اربعين",
+        "خمسين",
+        "مئه",
     ];
     w.chars().all(|c| c.is_ascii_digit()) && !w.is_empty() || NUMBER_WORDS.contains(&strip_conj(w))
 }
@@ -618,19 +642,112 @@ const REPORT_CUES: &[&str] = &[
 const CONDITIONS: &[&str] = &["اذا", "لو", "حال", "لولا"];
 /// Light verbs whose subject is the source of the noun after them ("قام X بزيارة", "شن X غارات").
 const LIGHT_VERBS: &[&str] = &[
-    "قام", "قامت", "قاموا", "يقوم", "تقوم", "يقومون", "اجري", "اجرت", "اجروا", "يجري", "تجري", "يجرون", "شن", "شنت",
-    "شنوا", "يشن", "تشن", "يشنون", "بدا", "بدات", "نفذ", "نفذت", "نفذوا", "ينفذ", "تنفذ", "ينفذون", "عقد", "عقدت",
-    "يعقد", "تعقد", "خرجت", "خرج", "نظم", "نظمت", "اعرب", "اعربت", "يعرب", "تعرب", "معربا", "معربه", "عبر", "عبرت",
-    "يعبر", "تعبر", "اعلن", "اعلنت", "يعلن", "تعلن", "جدد", "جددت", "يجدد", "تجدد", "اكد", "اكدت", "يؤكد", "تؤكد",
-    "شارك", "شاركت", "شاركوا", "يشارك", "تشارك", "يشاركون",
+    "قام",
+    "قامت",
+    "قاموا",
+    "يقوم",
+    "تقوم",
+    "يقومون",
+    "اجري",
+    "اجرت",
+    "اجروا",
+    "يجري",
+    "تجري",
+    "يجرون",
+    "شن",
+    "شنت",
+    "شنوا",
+    "يشن",
+    "تشن",
+    "يشنون",
+    "بدا",
+    "بدات",
+    "نفذ",
+    "نفذت",
+    "نفذوا",
+    "ينفذ",
+    "تنفذ",
+    "ينفذون",
+    "عقد",
+    "عقدت",
+    "يعقد",
+    "تعقد",
+    "خرجت",
+    "خرج",
+    "نظم",
+    "نظمت",
+    "اعرب",
+    "اعربت",
+    "يعرب",
+    "تعرب",
+    "معربا",
+    "معربه",
+    "عبر",
+    "عبرت",
+    "يعبر",
+    "تعبر",
+    "اعلن",
+    "اعلنت",
+    "يعلن",
+    "تعلن",
+    "جدد",
+    "جددت",
+    "يجدد",
+    "تجدد",
+    "اكد",
+    "اكدت",
+    "يؤكد",
+    "تؤكد",
+    "شارك",
+    "شاركت",
+    "شاركوا",
+    "يشارك",
+    "تشارك",
+    "يشاركون",
 ];
 /// Nouns of places and groups that belong to someone; an actor after them with ل is their owner, and the
 /// act's target ("قصف مواقع للحوثيين", "مركزا للشرطة", "ضبط خلية لتنظيم داعش").
 const OWNED_NOUNS: &[&str] = &[
-    "موقع", "مواقع", "موقعا", "مقر", "مقرات", "مقرا", "معسكر", "معسكرات", "معسكرا", "مركز", "مراكز", "مركزا", "تجمعات",
-    "اهداف", "هدفا", "مخازن", "مستودعات", "منازل", "منزل", "قاعده", "قواعد", "دوريه", "دوريات", "ثكنه", "ثكنات", "شبكه",
-    "خليه", "خلايا", "عناصر", "اعضاء", "قاده", "مقاتلين", "مسلحين", "انصار", "ممثلين", "ممثلو", "ممثلي", "مندوبين",
-    "مندوبو", "مندوبي",
+    "موقع",
+    "مواقع",
+    "موقعا",
+    "مقر",
+    "مقرات",
+    "مقرا",
+    "معسكر",
+    "معسكرات",
+    "معسكرا",
+    "مركز",
+    "مراكز",
+    "مركزا",
+    "تجمعات",
+    "اهداف",
+    "هدفا",
+    "مخازن",
+    "مستودعات",
+    "منازل",
+    "منزل",
+    "قاعده",
+    "قواعد",
+    "دوريه",
+    "دوريات",
+    "ثكنه",
+    "ثكنات",
+    "شبكه",
+    "خليه",
+    "خلايا",
+    "عناصر",
+    "اعضاء",
+    "قاده",
+    "مقاتلين",
+    "مسلحين",
+    "انصار",
+    "ممثلين",
+    "ممثلو",
+    "ممثلي",
+    "مندوبين",
+    "مندوبو",
+    "مندوبي",
 ];
 
 fn strip_conj(w: &str) -> &str {
@@ -723,7 +840,11 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             let fits = |(r, _, rest): &&(u32, Tense, &[String]), with: bool| {
                 let rule = &p.rules[*r as usize];
                 follows(mt, &words, wi, rest)
-                    && if with { !rule.with.is_empty() && with_follows(mt, &words, wi, &rule.with) } else { rule.with.is_empty() }
+                    && if with {
+                        !rule.with.is_empty() && with_follows(mt, &words, wi, &rule.with)
+                    } else {
+                        rule.with.is_empty()
+                    }
             };
             let Some(&(rule, tense, _)) =
                 cands.iter().find(|c| fits(c, true)).or_else(|| cands.iter().find(|c| fits(c, false)))
@@ -776,7 +897,9 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             let with_at = (wi + 1..(wi + 7).min(words.len())).find(|&i| is_with(&mt[words[i].r.clone()], &r.with));
             let after: Vec<&(usize, usize, usize, Option<String>)> = after
                 .into_iter()
-                .filter(|a| with_at.is_none_or(|w| a.1 != w && a.1 != w + 1) || a.3.is_some() || r.code.starts_with("14"))
+                .filter(|a| {
+                    with_at.is_none_or(|w| a.1 != w && a.1 != w + 1) || a.3.is_some() || r.code.starts_with("14")
+                })
                 .collect();
             let mut source: Option<&(usize, usize, usize, Option<String>)> = None;
             let mut source_after = false;
@@ -845,7 +968,10 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // Pro-drop: a verb opening its clause with no subject continues the last event's source, in this
             // sentence or the one before.
             let mut carried: Option<usize> = None;
-            if source.is_none() && !r.agentless && (r.kind == TriggerKind::Verb && (opens || wi <= cb + 1) || possessive) {
+            if source.is_none()
+                && !r.agentless
+                && (r.kind == TriggerKind::Verb && (opens || wi <= cb + 1) || possessive)
+            {
                 carried = out.iter().rev().find(|e| e.sentence + 1 >= si && e.source.is_some()).and_then(|e| e.source);
             }
             let source_idx = source.map(|a| a.0).or(carried);
@@ -887,7 +1013,9 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                             let own = source_idx.map(|i| input.actors[i].code.as_str());
                             let inside = || {
                                 others().filter(|a| {
-                                    a.1 > at && a.1 <= at + 6 && matches!(a.3.as_deref(), None | Some("ل" | "من" | "في"))
+                                    a.1 > at
+                                        && a.1 <= at + 6
+                                        && matches!(a.3.as_deref(), None | Some("ل" | "من" | "في"))
                                 })
                             };
                             inside()
@@ -962,7 +1090,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             let target = if own && target.is_none() { source_idx } else { target };
             // A protest needs someone: protesters or a place.
             // Any other event needs a known side: "someone killed someone" is no dyad (GDELT's rule too).
-            if (protest && !named || !protest) && source_idx.is_none() && target.is_none() {
+            if !(protest && named) && source_idx.is_none() && target.is_none() {
                 continue;
             }
             consumed.extend(with_at);
@@ -1075,9 +1203,10 @@ fn marker(mt: &str, words: &[Word], first: usize, start: usize) -> Option<String
     // A definite noun with an attached preposition before a nisba or name: "بالغارات التركية",
     // "للقوات الأردنية" — the actor is inside that phrase.
     let bare = strip_conj(prev);
-    if let Some(c) = ['ب', 'ل'].into_iter().find(|&c| {
-        bare.strip_prefix(c).is_some_and(|r| r.starts_with("ال") || c == 'ل' && r.starts_with('ل'))
-    }) {
+    if let Some(c) = ['ب', 'ل']
+        .into_iter()
+        .find(|&c| bare.strip_prefix(c).is_some_and(|r| r.starts_with("ال") || c == 'ل' && r.starts_with('ل')))
+    {
         return Some(c.to_string());
     }
     // One noun between the preposition and the actor: "على حدود أوكرانيا", "إلى مدينة حلب".

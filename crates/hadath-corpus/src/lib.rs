@@ -36,7 +36,9 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use hadath_core::decode::{decode, EncodingChoice};
 use hadath_core::input::{html_to_text, looks_like_html, parse_home, parse_published};
@@ -189,6 +191,58 @@ pub struct Corpus {
     stream: Option<JsonlStream>,
     /// A zip archive being read member by member.
     zip: Option<ZipState>,
+    progress: ProgressState,
+}
+
+/// How far a [`Corpus`] has read, in bytes of its input files (an estimate inside a file).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes read (whole files, plus the share of the current one).
+    pub done: u64,
+    /// Bytes of all the input files.
+    pub total: u64,
+}
+
+#[derive(Debug, Default)]
+struct ProgressState {
+    total: u64,
+    finished: u64,
+    /// Size of the file being read.
+    cur_size: u64,
+    /// Items of the current blob queued, and handed out since.
+    queued: usize,
+    popped: usize,
+    /// Raw bytes consumed by the current stream.
+    stream_bytes: Arc<AtomicU64>,
+}
+
+/// Counts the bytes read through it.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+fn total_size(p: &Path) -> u64 {
+    match std::fs::metadata(p) {
+        Ok(m) if m.is_dir() => std::fs::read_dir(p)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                    .map(|e| total_size(&e.path()))
+                    .sum()
+            })
+            .unwrap_or(0),
+        Ok(m) => m.len(),
+        Err(_) => 0,
+    }
 }
 
 struct ZipState {
@@ -207,7 +261,44 @@ struct JsonlStream {
 impl Corpus {
     /// A corpus over these files and folders.
     pub fn new(paths: Vec<PathBuf>, opts: ReadOptions) -> Corpus {
-        Corpus { opts, pending: paths.into(), ready: VecDeque::new(), stream: None, zip: None }
+        let total = paths.iter().map(|p| total_size(p)).sum();
+        Corpus {
+            opts,
+            pending: paths.into(),
+            ready: VecDeque::new(),
+            stream: None,
+            zip: None,
+            progress: ProgressState { total, ..Default::default() },
+        }
+    }
+
+    /// How far the walk has got.
+    pub fn progress(&self) -> Progress {
+        let p = &self.progress;
+        let blob = if p.queued > 0 { p.popped.min(p.queued) as f64 / p.queued as f64 } else { 0.0 };
+        let frac = if let Some(z) = &self.zip {
+            let members = z.archive.len().max(1) as f64;
+            ((z.next.saturating_sub(1)) as f64 + blob) / members
+        } else if self.stream.is_some() {
+            p.stream_bytes.load(Ordering::Relaxed) as f64 / p.cur_size.max(1) as f64
+        } else {
+            blob
+        };
+        let done = p.finished + (p.cur_size as f64 * frac.clamp(0.0, 1.0)) as u64;
+        Progress { done: done.min(p.total), total: p.total }
+    }
+
+    fn start_file(&mut self, size: u64) {
+        let p = &mut self.progress;
+        p.finished += p.cur_size;
+        p.cur_size = size;
+        p.queued = 0;
+        p.popped = 0;
+        p.stream_bytes = Arc::new(AtomicU64::new(0));
+    }
+
+    fn counted(&self, f: std::fs::File) -> Box<dyn Read + Send> {
+        Box::new(Counting { inner: f, count: self.progress.stream_bytes.clone() })
     }
 
     fn visit(&mut self, path: PathBuf) {
@@ -219,6 +310,9 @@ impl Corpus {
                 return;
             }
         };
+        if !meta.is_dir() {
+            self.start_file(meta.len());
+        }
         if meta.is_dir() {
             match std::fs::read_dir(&path) {
                 Ok(rd) => {
@@ -245,11 +339,14 @@ impl Corpus {
                 Err(e) => self.ready.push_back(skip(name, SkipKind::Archive, e)),
             },
             Kind::Jsonl => match std::fs::File::open(&path) {
-                Ok(f) => self.stream = Some(JsonlStream::new(name, Box::new(f))),
+                Ok(f) => self.stream = Some(JsonlStream::new(name, self.counted(f))),
                 Err(e) => self.ready.push_back(skip(name, SkipKind::Unreadable, format!("cannot open: {e}"))),
             },
             Kind::Gz => match std::fs::File::open(&path) {
-                Ok(f) => self.gz(name, Box::new(f)),
+                Ok(f) => {
+                    let r = self.counted(f);
+                    self.gz(name, r)
+                }
                 Err(e) => self.ready.push_back(skip(name, SkipKind::Unreadable, format!("cannot open: {e}"))),
             },
             kind => {
@@ -336,6 +433,12 @@ impl Corpus {
 
     /// A whole file's bytes.
     fn blob(&mut self, name: &str, kind: Kind, bytes: &[u8]) {
+        self.blob_items(name, kind, bytes);
+        self.progress.queued = self.ready.len();
+        self.progress.popped = 0;
+    }
+
+    fn blob_items(&mut self, name: &str, kind: Kind, bytes: &[u8]) {
         if let Some(item) = binary_check(name, bytes) {
             self.ready.push_back(item);
             return;
@@ -475,6 +578,7 @@ impl Iterator for Corpus {
     fn next(&mut self) -> Option<Item> {
         loop {
             if let Some(item) = self.ready.pop_front() {
+                self.progress.popped += 1;
                 return Some(item);
             }
             if self.stream.is_some() {
@@ -487,7 +591,10 @@ impl Iterator for Corpus {
                 self.zip_member();
                 continue;
             }
-            let path = self.pending.pop_front()?;
+            let Some(path) = self.pending.pop_front() else {
+                self.start_file(0);
+                return None;
+            };
             self.visit(path);
         }
     }

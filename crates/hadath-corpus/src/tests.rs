@@ -53,6 +53,11 @@ const SNN: &str = r#"[{"source": "aawsat", "url": "http://aawsat.com/1", "date_e
 fn saudinewsnet_zip_records() {
     let d = TempDir::new("snn");
     std::fs::write(d.0.join("2015-07-21.zip"), zip_of(&[("2015-07-21.json", SNN.as_bytes())])).unwrap();
+    let mut c = Corpus::new(vec![d.0.clone()], ReadOptions::default());
+    assert_eq!(c.progress().done, 0);
+    assert!(c.progress().total > 0);
+    c.by_ref().for_each(drop);
+    assert_eq!(c.progress().done, c.progress().total);
     let (recs, skips) = read(vec![d.0.clone()], ReadOptions::default());
     assert_eq!(recs.len(), 1);
     let i = &recs[0].input;

@@ -10,7 +10,7 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use crate::sqlite::SqliteStore;
-use crate::{EventQuery, Result, Store, StoredEvent};
+use crate::{Error, EventQuery, Result, Store, StoredEvent};
 
 /// The GDELT 2.0 event table's columns, in order.
 pub const GDELT_COLUMNS: [&str; 61] = [
@@ -369,5 +369,212 @@ pub fn jsonl(store: &SqliteStore, q: &EventQuery, out: &mut dyn Write) -> Result
         n += 1;
         Ok(true)
     })?;
+    Ok(n)
+}
+
+/// One Parquet column being filled.
+enum Col {
+    I64(Vec<i64>),
+    I32(Vec<i32>),
+    F32(Vec<f32>),
+    /// Strings; `required` columns never hold `None`.
+    Str(Vec<Option<String>>, bool),
+}
+
+impl Col {
+    fn clear(&mut self) {
+        match self {
+            Col::I64(v) => v.clear(),
+            Col::I32(v) => v.clear(),
+            Col::F32(v) => v.clear(),
+            Col::Str(v, _) => v.clear(),
+        }
+    }
+}
+
+/// The Parquet export's columns: (name, kind) — `i64`, `i32`, `f32`, `str` (required) or `str?`.
+pub const PARQUET_COLUMNS: [(&str, &str); 33] = [
+    ("id", "i64"),
+    ("date", "str?"),
+    ("date_basis", "str?"),
+    ("code", "str"),
+    ("root", "str"),
+    ("quad_class", "i32"),
+    ("goldstein", "f32"),
+    ("plover", "str?"),
+    ("plover_mode", "str?"),
+    ("source_country", "str?"),
+    ("source_agent", "str?"),
+    ("source_name", "str?"),
+    ("source_text", "str?"),
+    ("target_country", "str?"),
+    ("target_agent", "str?"),
+    ("target_name", "str?"),
+    ("target_text", "str?"),
+    ("location", "str?"),
+    ("location_country", "str?"),
+    ("modality", "str"),
+    ("confidence", "f32"),
+    ("num_mentions", "i64"),
+    ("num_articles", "i64"),
+    ("num_sources", "i64"),
+    ("article", "i64"),
+    ("published", "str?"),
+    ("outlet", "str?"),
+    ("url", "str?"),
+    ("title", "str?"),
+    ("rule", "str"),
+    ("summary_en", "str"),
+    ("sentence", "str?"),
+    ("trigger", "str?"),
+];
+
+const ROW_GROUP: usize = 65_536;
+
+/// Writes the events matching `q` to a Parquet file (Snappy-compressed, one row per event, the columns of
+/// [`PARQUET_COLUMNS`]; `sentence` and `trigger` are the first evidence). Returns the number of rows.
+pub fn parquet(store: &SqliteStore, q: &EventQuery, path: &std::path::Path) -> Result<usize> {
+    use parquet::basic::Compression;
+    use parquet::data_type::{ByteArray, ByteArrayType, FloatType, Int32Type, Int64Type};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::parser::parse_message_type;
+
+    let mut message = String::from("message hadath_event {\n");
+    let mut cols: Vec<Col> = Vec::new();
+    for (name, kind) in PARQUET_COLUMNS {
+        let (decl, col) = match kind {
+            "i64" => ("REQUIRED INT64", Col::I64(Vec::new())),
+            "i32" => ("REQUIRED INT32", Col::I32(Vec::new())),
+            "f32" => ("REQUIRED FLOAT", Col::F32(Vec::new())),
+            "str" => ("REQUIRED BYTE_ARRAY", Col::Str(Vec::new(), true)),
+            _ => ("OPTIONAL BYTE_ARRAY", Col::Str(Vec::new(), false)),
+        };
+        let utf8 = if kind.starts_with("str") { " (UTF8)" } else { "" };
+        message.push_str(&format!("  {decl} {name}{utf8};\n"));
+        cols.push(col);
+    }
+    message.push('}');
+    let schema = std::sync::Arc::new(parse_message_type(&message).map_err(Error::parquet)?);
+    let props = std::sync::Arc::new(WriterProperties::builder().set_compression(Compression::SNAPPY).build());
+    let file = std::fs::File::create(path)?;
+    let mut writer = SerializedFileWriter::new(file, schema, props).map_err(Error::parquet)?;
+
+    let flush = |writer: &mut SerializedFileWriter<std::fs::File>, cols: &mut Vec<Col>| -> Result<()> {
+        let mut rg = writer.next_row_group().map_err(Error::parquet)?;
+        let mut i = 0;
+        while let Some(mut cw) = rg.next_column().map_err(Error::parquet)? {
+            match &cols[i] {
+                Col::I64(v) => {
+                    cw.typed::<Int64Type>().write_batch(v, None, None).map_err(Error::parquet)?;
+                }
+                Col::I32(v) => {
+                    cw.typed::<Int32Type>().write_batch(v, None, None).map_err(Error::parquet)?;
+                }
+                Col::F32(v) => {
+                    cw.typed::<FloatType>().write_batch(v, None, None).map_err(Error::parquet)?;
+                }
+                Col::Str(v, required) => {
+                    let values: Vec<ByteArray> =
+                        v.iter().flatten().map(|s| ByteArray::from(s.as_bytes().to_vec())).collect();
+                    if *required {
+                        cw.typed::<ByteArrayType>().write_batch(&values, None, None).map_err(Error::parquet)?;
+                    } else {
+                        let defs: Vec<i16> = v.iter().map(|s| s.is_some() as i16).collect();
+                        cw.typed::<ByteArrayType>().write_batch(&values, Some(&defs), None).map_err(Error::parquet)?;
+                    }
+                }
+            }
+            cw.close().map_err(Error::parquet)?;
+            i += 1;
+        }
+        rg.close().map_err(Error::parquet)?;
+        cols.iter_mut().for_each(Col::clear);
+        Ok(())
+    };
+
+    let mut ctx = Context::new(store);
+    let mut n = 0usize;
+    let mut in_group = 0usize;
+    store.events(q, &mut |e| {
+        let ev = &e.event;
+        let source_name = ctx.canonical(e.article, ev.source.entity)?;
+        let target_name = ctx.canonical(e.article, ev.target.entity)?;
+        let (sentence, trigger) = match ev.evidence.first() {
+            Some(x) => {
+                let s = match ctx.sentence(e.article, x.sentence)? {
+                    Some((s, t)) => Some(ctx.slice(e.article, s, t)?),
+                    None => None,
+                };
+                (s, Some(ctx.slice(e.article, x.trigger.start, x.trigger.end)?))
+            }
+            None => (None, None),
+        };
+        let strs: [Option<String>; 33] = [
+            None,
+            ev.date.clone(),
+            ev.date_basis.clone(),
+            Some(ev.code.clone()),
+            Some(ev.root.clone()),
+            None,
+            None,
+            ev.plover.clone(),
+            ev.plover_mode.clone(),
+            ev.source.country.clone(),
+            ev.source.agent.clone(),
+            source_name,
+            ev.source.text.clone(),
+            ev.target.country.clone(),
+            ev.target.agent.clone(),
+            target_name,
+            ev.target.text.clone(),
+            ev.location.as_ref().map(|l| l.name.clone()),
+            ev.location.as_ref().and_then(|l| l.country.clone()),
+            Some(ev.modality.clone()),
+            None,
+            None,
+            None,
+            None,
+            None,
+            e.published.clone(),
+            e.outlet.clone(),
+            e.url.clone(),
+            e.title.clone(),
+            Some(ev.rule.clone()),
+            Some(ev.summary_en.clone()),
+            sentence,
+            trigger,
+        ];
+        let ints: [i64; 33] = {
+            let mut a = [0i64; 33];
+            a[0] = e.id;
+            a[5] = ev.quad_class as i64;
+            a[21] = e.num_mentions;
+            a[22] = e.num_articles;
+            a[23] = e.num_sources;
+            a[24] = e.article;
+            a
+        };
+        let floats = |i: usize| if i == 6 { ev.goldstein } else { ev.confidence };
+        for (i, (col, s)) in cols.iter_mut().zip(strs).enumerate() {
+            match col {
+                Col::I64(v) => v.push(ints[i]),
+                Col::I32(v) => v.push(ints[i] as i32),
+                Col::F32(v) => v.push(floats(i)),
+                Col::Str(v, required) => v.push(if *required { Some(s.unwrap_or_default()) } else { s }),
+            }
+        }
+        n += 1;
+        in_group += 1;
+        if in_group == ROW_GROUP {
+            flush(&mut writer, &mut cols)?;
+            in_group = 0;
+        }
+        Ok(true)
+    })?;
+    if in_group > 0 || n == 0 {
+        flush(&mut writer, &mut cols)?;
+    }
+    writer.close().map_err(Error::parquet)?;
     Ok(n)
 }

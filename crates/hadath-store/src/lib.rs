@@ -7,7 +7,7 @@
 //! - [`dedup`]: MinHash signatures over match-form word shingles, banded for LSH: an article that is a
 //!   near copy of a stored one joins its cluster, and its events count as more mentions of the stored
 //!   events (GDELT's NumMentions / NumSources / NumArticles) rather than new events.
-//! - [`export`]: the GDELT 2.0 event table (61 tab-separated columns) and JSON Lines.
+//! - [`export`]: the GDELT 2.0 event table (61 tab-separated columns), PLOVER-style JSON Lines and Parquet.
 //!
 //! Articles are keyed by their content hash ([`hadath_core::Document::hash`]): writing the same text twice
 //! stores it once, and every batch is one transaction, so an interrupted ingest can simply be run again.
@@ -51,23 +51,26 @@ pub use sqlite::{ArticleText, SqliteStore};
 #[derive(Debug, thiserror::Error)]
 #[error("{kind}")]
 pub struct Error {
+    #[source]
     kind: ErrorKind,
 }
 
 #[derive(Debug, thiserror::Error)]
 enum ErrorKind {
     #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("stored JSON: {0}")]
-    Json(#[from] serde_json::Error),
+    Sqlite(#[source] rusqlite::Error),
+    #[error("JSON: {0}")]
+    Json(#[source] serde_json::Error),
     #[error("writing: {0}")]
-    Io(#[from] std::io::Error),
+    Io(#[source] std::io::Error),
     #[error("this store has schema version {found}, newer than this hadath's {supported}: use a newer hadath")]
     NewerSchema { found: i64, supported: i64 },
     #[error("this file is an SQLite database but not a hadath store")]
     NotAStore,
     #[error("{0}")]
     Invalid(String),
+    #[error("parquet: {0}")]
+    Parquet(String),
 }
 
 impl Error {
@@ -76,6 +79,9 @@ impl Error {
     }
     pub(crate) fn not_a_store() -> Error {
         Error { kind: ErrorKind::NotAStore }
+    }
+    pub(crate) fn parquet(e: parquet::errors::ParquetError) -> Error {
+        Error { kind: ErrorKind::Parquet(e.to_string()) }
     }
     pub(crate) fn invalid(msg: impl Into<String>) -> Error {
         Error { kind: ErrorKind::Invalid(msg.into()) }

@@ -148,6 +148,28 @@ fn event_queries_dyads_and_exports() {
     let first: serde_json::Value = serde_json::from_slice(out.split(|&b| b == b'\n').next().unwrap()).unwrap();
     let ev = &first["evidence"][0];
     assert!(ev["sentence"].as_str().unwrap().contains(ev["trigger"].as_str().unwrap()), "{first}");
+
+    // Parquet, read back.
+    let path = std::env::temp_dir().join(format!("hadath-store-{}.parquet", std::process::id()));
+    assert_eq!(export::parquet(&s, &EventQuery::default(), &path).unwrap(), all.len());
+    {
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        let r = SerializedFileReader::new(std::fs::File::open(&path).unwrap()).unwrap();
+        assert_eq!(r.metadata().file_metadata().num_rows() as usize, all.len());
+        let names: Vec<String> =
+            r.metadata().file_metadata().schema_descr().columns().iter().map(|c| c.name().to_string()).collect();
+        assert_eq!(names.len(), export::PARQUET_COLUMNS.len());
+        let rows: Vec<parquet::record::Row> = r.get_row_iter(None).unwrap().map(|r| r.unwrap()).collect();
+        for (row, e) in rows.iter().zip(&all) {
+            let cols: std::collections::HashMap<String, String> =
+                row.get_column_iter().map(|(n, f)| (n.clone(), f.to_string())).collect();
+            assert_eq!(cols["id"], e.id.to_string());
+            assert_eq!(cols["code"], format!("\"{}\"", e.event.code));
+            assert_eq!(cols["num_mentions"], e.num_mentions.to_string());
+            assert!(cols["sentence"].contains(&format!("{}", &cols["trigger"].trim_matches('"'))), "{cols:?}");
+        }
+    }
+    std::fs::remove_file(&path).unwrap();
 }
 
 #[test]

@@ -166,7 +166,7 @@ fn event_queries_dyads_and_exports() {
             assert_eq!(cols["id"], e.id.to_string());
             assert_eq!(cols["code"], format!("\"{}\"", e.event.code));
             assert_eq!(cols["num_mentions"], e.num_mentions.to_string());
-            assert!(cols["sentence"].contains(&format!("{}", &cols["trigger"].trim_matches('"'))), "{cols:?}");
+            assert!(cols["sentence"].contains(cols["trigger"].trim_matches('"')), "{cols:?}");
         }
     }
     std::fs::remove_file(&path).unwrap();

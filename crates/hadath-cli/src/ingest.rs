@@ -53,7 +53,7 @@ pub struct IngestArgs {
     /// No progress bar (it is hidden anyway when standard error is not a terminal).
     #[arg(long)]
     quiet: bool,
-    /// Do not update the search index.
+    /// Do not update the search index (the next ingest without this flag catches up).
     #[arg(long)]
     no_index: bool,
     #[command(flatten)]
@@ -213,9 +213,14 @@ pub fn run(a: IngestArgs) -> Result<i32> {
     pb.finish_and_clear();
     store.optimize()?;
 
-    // The search index comes with `hadath search`; until then there is nothing to update.
-    let _ = a.no_index;
-    let indexed: Option<usize> = None;
+    let indexed = if a.no_index {
+        None
+    } else {
+        if !a.quiet && std::io::stderr().is_terminal() {
+            eprintln!("hadath: updating the search index …");
+        }
+        Some(store.update_index().context("updating the search index")?)
+    };
     let elapsed = start.elapsed().as_secs_f64();
     let skipped_total: usize = skipped.values().sum();
     let duplicates = already + w.duplicates;

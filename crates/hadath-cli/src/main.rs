@@ -16,6 +16,7 @@ mod bench;
 mod events_cmd;
 mod ingest;
 mod ner_cmd;
+mod search_cmd;
 mod store_cmd;
 
 /// hadath (حدث, "event"): reads Arabic news and answers who did what to whom, when and where, with the
@@ -44,6 +45,9 @@ enum Command {
     /// in parallel and write articles, entities, times, events and near-duplicate clusters into a store.
     /// Run it again after an interruption: stored texts are skipped, nothing is duplicated.
     Ingest(ingest::IngestArgs),
+    /// Full-text search of a store (BM25, Arabic-aware: clitics, letter forms and light stemming), with
+    /// highlighted snippets.
+    Search(search_cmd::SearchArgs),
     /// List stored events, filtered by actor country, CAMEO code, quad class, date, outlet or text.
     Events(store_cmd::EventsArgs),
     /// Event counts and Goldstein sums per country pair (source → target), optionally per week or month.
@@ -139,6 +143,7 @@ fn main() -> ExitCode {
         Command::Train(a) => ner_cmd::run_train(a),
         Command::Eval(a) => ner_cmd::run_eval(a),
         Command::Ingest(a) => ingest::run(a),
+        Command::Search(a) => search_cmd::run(a),
         Command::Events(a) => store_cmd::events(a),
         Command::Dyads(a) => store_cmd::dyads(a),
         Command::Stats(a) => store_cmd::stats(a),

@@ -366,6 +366,18 @@ fn queries_and_exports() {
     let o = run(&["export", "--db", &db, "--format", "parquet", &pq]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(std::fs::read(&pq).unwrap().starts_with(b"PAR1"));
+    // Search: the index catches up on the next ingest.
+    assert!(!run(&["search", "--db", &db, "الاجتماع"]).status.success(), "no index yet");
+    let o = run(&["ingest", &corpus.display().to_string(), "--db", &db]);
+    assert!(text(&o.stdout).contains("indexed     60 articles"), "{}", text(&o.stdout));
+    let o = run(&["search", "--db", &db, "المشاركين", "--limit", "5", "--format", "jsonl"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let hits: Vec<serde_json::Value> = text(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(hits.len(), 5);
+    assert!(hits.iter().all(|h| !h["highlighted"].as_array().unwrap().is_empty()), "{hits:?}");
+    let o = run(&["search", "--db", &db, "والمشاركون", "--outlet", "okaz"]);
+    let table = text(&o.stdout);
+    assert!(table.contains("[المشاركين]") && table.contains("okaz"), "{table}");
     let o = run(&["events", "--db", &d.s("missing.hadath")]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("no such store"), "{}", text(&o.stderr));

@@ -7,6 +7,8 @@
 //! - [`dedup`]: MinHash signatures over match-form word shingles, banded for LSH: an article that is a
 //!   near copy of a stored one joins its cluster, and its events count as more mentions of the stored
 //!   events (GDELT's NumMentions / NumSources / NumArticles) rather than new events.
+//! - Search: [`Store::search`] over a [`hadath_search`] index kept beside the store file ([`index_dir`]),
+//!   brought up to date by [`SqliteStore::update_index`].
 //! - [`export`]: the GDELT 2.0 event table (61 tab-separated columns), PLOVER-style JSON Lines and Parquet.
 //!
 //! Articles are keyed by their content hash ([`hadath_core::Document::hash`]): writing the same text twice
@@ -71,6 +73,8 @@ enum ErrorKind {
     Invalid(String),
     #[error("parquet: {0}")]
     Parquet(String),
+    #[error("{0}")]
+    Search(#[source] hadath_search::Error),
 }
 
 impl Error {
@@ -97,6 +101,12 @@ impl From<rusqlite::Error> for Error {
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Error {
         Error { kind: ErrorKind::Json(e) }
+    }
+}
+
+impl From<hadath_search::Error> for Error {
+    fn from(e: hadath_search::Error) -> Error {
+        Error { kind: ErrorKind::Search(e) }
     }
 }
 
@@ -348,6 +358,52 @@ pub struct MonthStats {
     pub events: i64,
 }
 
+/// A full-text search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// The words (all must occur unless joined by OR; "quoted phrases").
+    pub query: String,
+    /// At most this many hits.
+    pub limit: usize,
+    /// Only this outlet.
+    pub outlet: Option<String>,
+    /// Published on or after.
+    pub from: Option<String>,
+    /// Published on or before.
+    pub to: Option<String>,
+    /// Length of snippets, in characters (0: none).
+    pub snippet_chars: usize,
+}
+
+/// One article found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// The article's id.
+    pub article: i64,
+    /// BM25 score.
+    pub score: f32,
+    /// Title.
+    pub title: Option<String>,
+    /// Publication date.
+    pub published: Option<String>,
+    /// Outlet.
+    pub outlet: Option<String>,
+    /// URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// A fragment of the text around the best hits.
+    pub snippet: String,
+    /// Byte ranges of `snippet` that matched the query.
+    pub highlighted: Vec<(usize, usize)>,
+}
+
+/// Where the search index of the store file `db` lives: a folder beside it, `<db>.search`.
+pub fn index_dir(db: &std::path::Path) -> std::path::PathBuf {
+    let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".search");
+    db.with_file_name(name)
+}
+
 /// A consumer of query results; return `Ok(false)` to stop early.
 pub type Sink<'a, T> = dyn FnMut(T) -> Result<bool> + 'a;
 
@@ -368,6 +424,8 @@ pub trait Store {
     fn dyads(&self, q: &DyadQuery) -> Result<Vec<Dyad>>;
     /// Counts.
     fn stats(&self) -> Result<Stats>;
+    /// Articles matching a full-text query, best first (BM25), with snippets.
+    fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>>;
 }
 
 #[cfg(test)]

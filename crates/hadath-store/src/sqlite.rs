@@ -16,13 +16,16 @@ use crate::dedup::{Signature, DEFAULT_THRESHOLD};
 use crate::schema::{migrate, SCHEMA_VERSION};
 use crate::{
     Article, Dyad, DyadQuery, Error, EventQuery, Interval, MonthStats, NewArticle, OutletStats, PutOutcome, Result,
-    Sink, Stats, Store, StoredEvent,
+    SearchHit, SearchQuery, Sink, Stats, Store, StoredEvent,
 };
 
 /// The SQLite store.
 pub struct SqliteStore {
     conn: Connection,
     threshold: f32,
+    /// The file, when not in memory (the search index lives beside it).
+    path: Option<std::path::PathBuf>,
+    index: std::cell::OnceCell<hadath_search::SearchIndex>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -49,7 +52,9 @@ impl SqliteStore {
     /// Opens (creating if needed) a store file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         let conn = Connection::open(path)?;
-        Self::setup(conn, true)
+        let mut s = Self::setup(conn, true)?;
+        s.path = Some(path.to_path_buf());
+        Ok(s)
     }
 
     /// Opens an existing store read-only (for queries while an ingest may be writing). Its schema must be
@@ -72,7 +77,12 @@ impl SqliteStore {
             drop(conn);
             return Self::open(path);
         }
-        Ok(SqliteStore { conn, threshold: DEFAULT_THRESHOLD })
+        Ok(SqliteStore {
+            conn,
+            threshold: DEFAULT_THRESHOLD,
+            path: Some(path.to_path_buf()),
+            index: std::cell::OnceCell::new(),
+        })
     }
 
     /// A store in memory (tests, examples).
@@ -90,7 +100,7 @@ impl SqliteStore {
         }
         conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32000; PRAGMA temp_store = MEMORY;")?;
         migrate(&mut conn)?;
-        Ok(SqliteStore { conn, threshold: DEFAULT_THRESHOLD })
+        Ok(SqliteStore { conn, threshold: DEFAULT_THRESHOLD, path: None, index: std::cell::OnceCell::new() })
     }
 
     /// Sets the near-duplicate threshold (estimated Jaccard similarity, 0–1; above 1 turns detection off).
@@ -108,6 +118,44 @@ impl SqliteStore {
         self.conn.execute_batch("PRAGMA optimize;")?;
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
+    }
+
+    /// Indexes for search the articles stored since the index's last commit (creating the index beside
+    /// the store file, see [`crate::index_dir`]). Returns the number of articles added.
+    pub fn update_index(&self) -> Result<usize> {
+        let Some(path) = &self.path else { return Err(Error::invalid("a store in memory has no search index")) };
+        let mut index = hadath_search::SearchIndex::open_or_create(&crate::index_dir(path))?;
+        let mut last = index.last_indexed()?;
+        let mut total = 0;
+        loop {
+            // In chunks, each one commit: an interrupted indexing resumes after the last chunk.
+            let mut chunk: Vec<ArticleText> = Vec::new();
+            self.articles_after(last, &mut |a| {
+                chunk.push(a);
+                Ok(chunk.len() < 5000)
+            })?;
+            if chunk.is_empty() {
+                break;
+            }
+            last = chunk.last().map_or(last, |a| a.id);
+            total += index.add(&mut chunk.iter().map(|a| hadath_search::IndexDoc {
+                id: a.id,
+                title: a.title.as_deref(),
+                text: &a.text,
+                outlet: a.outlet.as_deref(),
+                published: a.published.as_deref(),
+            }))?;
+        }
+        Ok(total)
+    }
+
+    fn search_index(&self) -> Result<&hadath_search::SearchIndex> {
+        if let Some(i) = self.index.get() {
+            return Ok(i);
+        }
+        let Some(path) = &self.path else { return Err(Error::invalid("a store in memory has no search index")) };
+        let i = hadath_search::SearchIndex::open(&crate::index_dir(path))?;
+        Ok(self.index.get_or_init(|| i))
     }
 
     /// The underlying connection (exports and tests).
@@ -911,6 +959,40 @@ impl Store for SqliteStore {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(s)
+    }
+
+    fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>> {
+        let index = self.search_index()?;
+        let filters = hadath_search::Filters { outlet: q.outlet.clone(), from: q.from.clone(), to: q.to.clone() };
+        let hits = index.search(&q.query, &filters, q.limit.max(1))?;
+        let snip = if q.snippet_chars > 0 { Some(index.snippets(&q.query, q.snippet_chars)?) } else { None };
+        let mut st =
+            self.conn.prepare_cached("SELECT title, published, outlet, url, text FROM articles WHERE id = ?1")?;
+        let mut out = Vec::with_capacity(hits.len());
+        for h in hits {
+            let row = st
+                .query_row([h.id], |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
+                })
+                .optional()?;
+            // An index ahead of the store (a store replaced under it) has hits the store lacks: skip them.
+            let Some((title, published, outlet, url, text)) = row else { continue };
+            let (snippet, highlighted) = match &snip {
+                Some(f) => {
+                    let s = f(&text);
+                    (s.fragment, s.highlighted.iter().map(|r| (r.start, r.end)).collect())
+                }
+                None => (String::new(), Vec::new()),
+            };
+            out.push(SearchHit { article: h.id, score: h.score, title, published, outlet, url, snippet, highlighted });
+        }
+        Ok(out)
     }
 }
 

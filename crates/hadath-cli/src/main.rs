@@ -14,7 +14,10 @@ use hadath_core::{Document, Engine, ExtractOptions, Input};
 
 mod bench;
 mod events_cmd;
+mod ingest;
 mod ner_cmd;
+mod search_cmd;
+mod store_cmd;
 
 /// hadath (حدث, "event"): reads Arabic news and answers who did what to whom, when and where, with the
 /// sentence that proves each answer. Offline, one binary.
@@ -38,6 +41,21 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Train a model: `hadath train ner --train FILE --out data/models/ner.ap`.
     Train(ner_cmd::TrainArgs),
+    /// Read a corpus (folders, .txt, .html, .jsonl, JSON arrays, .zip/.gz archives), analyse every article
+    /// in parallel and write articles, entities, times, events and near-duplicate clusters into a store.
+    /// Run it again after an interruption: stored texts are skipped, nothing is duplicated.
+    Ingest(ingest::IngestArgs),
+    /// Full-text search of a store (BM25, Arabic-aware: clitics, letter forms and light stemming), with
+    /// highlighted snippets.
+    Search(search_cmd::SearchArgs),
+    /// List stored events, filtered by actor country, CAMEO code, quad class, date, outlet or text.
+    Events(store_cmd::EventsArgs),
+    /// Event counts and Goldstein sums per country pair (source → target), optionally per week or month.
+    Dyads(store_cmd::DyadsArgs),
+    /// Counts of articles, near duplicates, entities and events, by outlet and month.
+    Stats(store_cmd::StatsArgs),
+    /// Export stored events: GDELT 2.0 event table (TSV), PLOVER-style JSON Lines, or Parquet.
+    Export(store_cmd::ExportArgs),
     /// Evaluate: `hadath eval ner FILE` (entity-level P/R/F1 per type, and tokens/s); `hadath eval events
     /// --gold FILE` (events, entities and times against hand-coded gold).
     Eval(ner_cmd::EvalArgs),
@@ -124,13 +142,24 @@ fn main() -> ExitCode {
         Command::Bench(a) => bench::run(a).map(|()| 0),
         Command::Train(a) => ner_cmd::run_train(a),
         Command::Eval(a) => ner_cmd::run_eval(a),
+        Command::Ingest(a) => ingest::run(a),
+        Command::Search(a) => search_cmd::run(a),
+        Command::Events(a) => store_cmd::events(a),
+        Command::Dyads(a) => store_cmd::dyads(a),
+        Command::Stats(a) => store_cmd::stats(a),
+        Command::Export(a) => store_cmd::export(a),
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(1),
         Err(e) => {
             // A closed pipe (hadath … | head) is not an error worth a message.
-            if e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) {
+            let broken = |c: &(dyn std::error::Error + 'static)| {
+                c.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+                    || c.downcast_ref::<serde_json::Error>()
+                        .is_some_and(|e| e.io_error_kind() == Some(io::ErrorKind::BrokenPipe))
+            };
+            if e.chain().any(broken) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("hadath: error: {e:#}");

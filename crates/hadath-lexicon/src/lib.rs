@@ -353,6 +353,14 @@ fn agency_organisations(agencies: &[Agency]) -> String {
     out
 }
 
+/// Only the clitic segmenter, from the embedded segmentation lexicon (for search analysers, which need no
+/// gazetteer).
+pub fn embedded_segmenter() -> Result<Segmenter, Error> {
+    let seg = SegLexicon::from_tsv(file("data/lexicon/seg-stems.tsv"))
+        .map_err(|e| err("data/lexicon/seg-stems.tsv", 0, e.to_string()))?;
+    Ok(Segmenter::new(seg))
+}
+
 impl Lexicon {
     /// Loads the data embedded in the binary.
     pub fn embedded() -> Result<Lexicon, Error> {

@@ -1,0 +1,201 @@
+use std::sync::OnceLock;
+
+use hadath_core::{Engine, ExtractOptions, Input};
+
+use super::*;
+
+fn engine() -> &'static Engine {
+    static E: OnceLock<Engine> = OnceLock::new();
+    E.get_or_init(|| Engine::new().unwrap())
+}
+
+const SEED: &str = include_str!("../../../examples/seed-article.txt");
+
+fn doc(text: &str, outlet: &str, published: &str) -> Document {
+    let input = Input {
+        text: text.to_string(),
+        outlet: Some(outlet.into()),
+        published: Some(published.into()),
+        url: Some(format!("http://{outlet}.example/1")),
+        ..Default::default()
+    };
+    engine().extract(&input, ExtractOptions::default())
+}
+
+fn all_events(store: &SqliteStore, q: &EventQuery) -> Vec<StoredEvent> {
+    let mut v = Vec::new();
+    store
+        .events(q, &mut |e| {
+            v.push(e);
+            Ok(true)
+        })
+        .unwrap();
+    v
+}
+
+#[test]
+fn store_is_send() {
+    fn is_send<T: Send>() {}
+    is_send::<SqliteStore>();
+}
+
+#[test]
+fn put_read_back_and_duplicates() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let d = doc(SEED, "alghad", "2023-04-19");
+    assert!(!d.events.is_empty());
+    let out = s.put(&[NewArticle::new(&d, SEED, "seed.txt")]).unwrap();
+    let PutOutcome::Stored { article, events } = out[0] else { panic!("{out:?}") };
+    assert_eq!(events, d.events.len());
+    // The document reads back as extracted, with its text.
+    let back = s.article(article).unwrap().unwrap();
+    let mut expected = d.clone();
+    expected.text = Some(SEED.to_string());
+    assert_eq!(back.document, expected);
+    assert_eq!(back.origin.as_deref(), Some("seed.txt"));
+    // Same text again (even with other diacritics): a duplicate, nothing written.
+    let d2 = doc(&SEED.replace("وزير", "وزيرُ"), "other", "2023-04-20");
+    assert_eq!(d2.hash, d.hash);
+    let out = s.put(&[NewArticle::new(&d2, SEED, "again.txt")]).unwrap();
+    assert_eq!(out[0], PutOutcome::Duplicate { article });
+    let st = s.stats().unwrap();
+    assert_eq!(st.articles, 1);
+    assert_eq!(st.events, d.events.len() as i64);
+    assert!(s.contains(&d.hash).unwrap());
+    assert_eq!(s.hashes().unwrap().len(), 1);
+}
+
+#[test]
+fn near_copies_join_clusters_and_count_as_mentions() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let a = doc(SEED, "alghad", "2023-04-19");
+    // Another outlet's copy: one sentence dropped at the end, a credit line added.
+    let cut = SEED.rfind('.').map(|i| &SEED[..i + 1]).unwrap_or(SEED);
+    let copy_text = format!("{cut}\nالمصدر: وكالات");
+    let b = doc(&copy_text, "okaz", "2023-04-19");
+    assert_ne!(a.hash, b.hash);
+    let out = s.put(&[NewArticle::new(&a, SEED, "a"), NewArticle::new(&b, &copy_text, "b")]).unwrap();
+    let PutOutcome::Stored { article: first, .. } = out[0] else { panic!("{out:?}") };
+    let PutOutcome::NearDuplicate { cluster, copy_of, similarity, mentions, .. } = out[1] else { panic!("{out:?}") };
+    assert_eq!((cluster, copy_of), (first, first));
+    assert!(similarity >= dedup::DEFAULT_THRESHOLD);
+    assert!(mentions > 0);
+    let events = all_events(&s, &EventQuery::default());
+    // The copy's repeated events are not new events …
+    assert_eq!(events.len(), a.events.len() + (b.events.len() - mentions));
+    // … but more mentions of the first article's.
+    let merged: Vec<&StoredEvent> = events.iter().filter(|e| e.num_articles == 2).collect();
+    assert_eq!(merged.len(), mentions);
+    assert!(merged.iter().all(|e| e.num_sources == 2 && e.num_mentions >= 2));
+    let st = s.stats().unwrap();
+    assert_eq!((st.articles, st.near_duplicates, st.clusters), (2, 1, 1));
+    assert_eq!(st.event_mentions, mentions as i64);
+    // With detection off, the copy is an article of its own.
+    let mut s2 = SqliteStore::open_in_memory().unwrap();
+    s2.set_threshold(2.0);
+    let out = s2.put(&[NewArticle::new(&a, SEED, "a"), NewArticle::new(&b, &copy_text, "b")]).unwrap();
+    assert!(matches!(out[1], PutOutcome::Stored { .. }));
+}
+
+#[test]
+fn event_queries_dyads_and_exports() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let a = doc(SEED, "alghad", "2023-04-19");
+    s.put(&[NewArticle::new(&a, SEED, "a")]).unwrap();
+    let all = all_events(&s, &EventQuery::default());
+    assert_eq!(all.len(), a.events.len());
+    let isr = all_events(&s, &EventQuery { source: Some("isr".into()), ..Default::default() });
+    assert!(!isr.is_empty() && isr.iter().all(|e| e.event.source.country.as_deref() == Some("ISR")));
+    let either = all_events(&s, &EventQuery { either: Some("AZE".into()), ..Default::default() });
+    assert!(either
+        .iter()
+        .all(|e| e.event.source.country.as_deref() == Some("AZE") || e.event.target.country.as_deref() == Some("AZE")));
+    let consult = all_events(&s, &EventQuery { roots: vec!["4".into()], ..Default::default() });
+    assert!(!consult.is_empty() && consult.iter().all(|e| e.event.root == "04"));
+    let by_code = all_events(&s, &EventQuery { codes: vec!["04".into()], ..Default::default() });
+    assert_eq!(by_code.len(), consult.len());
+    assert!(all_events(&s, &EventQuery { from: Some("2024-01-01".into()), ..Default::default() }).is_empty());
+    assert_eq!(
+        all_events(&s, &EventQuery { to: Some("2023-04".into()), ..Default::default() }).len(),
+        all.iter().filter(|e| e.event.date.as_deref().is_some_and(|d| d <= "2023-04-30")).count()
+    );
+    assert_eq!(all_events(&s, &EventQuery { outlet: Some("alghad".into()), ..Default::default() }).len(), all.len());
+    assert!(all_events(&s, &EventQuery { outlet: Some("x".into()), ..Default::default() }).is_empty());
+    assert_eq!(all_events(&s, &EventQuery { text: Some("باكو".into()), ..Default::default() }).len(), all.len());
+    assert!(all_events(&s, &EventQuery { text: Some("كانبرا".into()), ..Default::default() }).is_empty());
+    assert_eq!(all_events(&s, &EventQuery { limit: Some(1), ..Default::default() }).len(), 1);
+    // Evidence comes back.
+    assert!(all.iter().all(|e| !e.event.evidence.is_empty()));
+
+    let dy = s.dyads(&DyadQuery { top: 20, ..Default::default() }).unwrap();
+    assert!(dy.iter().any(|d| d.source == "ISR" && d.target == "AZE"), "{dy:?}");
+    assert!(dy.iter().all(|d| d.source != d.target));
+    let monthly = s.dyads(&DyadQuery { top: 1, interval: Interval::Month, ..Default::default() }).unwrap();
+    assert!(monthly.iter().all(|d| d.interval.as_deref().is_some_and(|m| m.len() == 7)));
+
+    let mut out = Vec::new();
+    let n = export::gdelt(&s, &EventQuery::default(), false, &mut out).unwrap();
+    assert_eq!(n, all.len());
+    let text = String::from_utf8(out).unwrap();
+    for line in text.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        assert_eq!(f.len(), 61, "{line}");
+        assert!(f[1].len() == 8 && f[1].starts_with("2023"), "{line}");
+        assert_eq!(f[60], "http://alghad.example/1");
+    }
+    let mut out = Vec::new();
+    assert_eq!(export::jsonl(&s, &EventQuery::default(), &mut out).unwrap(), all.len());
+    let first: serde_json::Value = serde_json::from_slice(out.split(|&b| b == b'\n').next().unwrap()).unwrap();
+    let ev = &first["evidence"][0];
+    assert!(ev["sentence"].as_str().unwrap().contains(ev["trigger"].as_str().unwrap()), "{first}");
+
+    // Parquet, read back.
+    let path = std::env::temp_dir().join(format!("hadath-store-{}.parquet", std::process::id()));
+    assert_eq!(export::parquet(&s, &EventQuery::default(), &path).unwrap(), all.len());
+    {
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        let r = SerializedFileReader::new(std::fs::File::open(&path).unwrap()).unwrap();
+        assert_eq!(r.metadata().file_metadata().num_rows() as usize, all.len());
+        let names: Vec<String> =
+            r.metadata().file_metadata().schema_descr().columns().iter().map(|c| c.name().to_string()).collect();
+        assert_eq!(names.len(), export::PARQUET_COLUMNS.len());
+        let rows: Vec<parquet::record::Row> = r.get_row_iter(None).unwrap().map(|r| r.unwrap()).collect();
+        for (row, e) in rows.iter().zip(&all) {
+            let cols: std::collections::HashMap<String, String> =
+                row.get_column_iter().map(|(n, f)| (n.clone(), f.to_string())).collect();
+            assert_eq!(cols["id"], e.id.to_string());
+            assert_eq!(cols["code"], format!("\"{}\"", e.event.code));
+            assert_eq!(cols["num_mentions"], e.num_mentions.to_string());
+            assert!(cols["sentence"].contains(cols["trigger"].trim_matches('"')), "{cols:?}");
+        }
+    }
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn file_store_reopens_and_refuses_newer_schemas() {
+    let dir = std::env::temp_dir().join(format!("hadath-store-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.hadath");
+    let _ = std::fs::remove_file(&path);
+    {
+        let mut s = SqliteStore::open(&path).unwrap();
+        let d = doc(SEED, "alghad", "2023-04-19");
+        s.put(&[NewArticle::new(&d, SEED, "a")]).unwrap();
+        assert_eq!(s.schema_version().unwrap(), schema::SCHEMA_VERSION);
+    }
+    let s = SqliteStore::open_read_only(&path).unwrap();
+    assert_eq!(s.stats().unwrap().articles, 1);
+    drop(s);
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.pragma_update(None, "user_version", schema::SCHEMA_VERSION + 1).unwrap();
+    }
+    let e = SqliteStore::open(&path).unwrap_err().to_string();
+    assert!(e.contains("newer"), "{e}");
+    let other = dir.join("other.db");
+    let _ = std::fs::remove_file(&other);
+    rusqlite::Connection::open(&other).unwrap().execute_batch("CREATE TABLE x (y)").unwrap();
+    assert!(SqliteStore::open(&other).unwrap_err().to_string().contains("not a hadath store"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

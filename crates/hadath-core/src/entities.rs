@@ -94,6 +94,22 @@ struct Mention {
     basis: Option<&'static str>,
     /// Its role phrase and itself (original bytes), when a role phrase before it names it.
     phrase: Option<Range<usize>>,
+    /// Where it comes from.
+    origin: Origin,
+}
+
+/// Where a mention comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// A gazetteer name.
+    Gazetteer,
+    /// A body word with a nationality ("وزارة الخارجية الإسرائيلية").
+    Composition,
+    /// A rule over the text: a named thing after a head noun, a numbered name, a designated place, a home
+    /// reference, a dateline's agency.
+    Rule,
+    /// The tagger.
+    Tagger,
 }
 
 /// The context the entity stage needs.
@@ -201,6 +217,7 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
                     canonical: Some(e.canonical.clone()),
                     basis: e.country.as_ref().map(|_| "gazetteer"),
                     phrase: None,
+                    origin: Origin::Gazetteer,
                 });
             }
         }
@@ -249,6 +266,7 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
                         canonical: None,
                         basis: e2.country.as_ref().map(|_| "role"),
                         phrase: None,
+                        origin: Origin::Composition,
                     });
                     break;
                 }
@@ -277,6 +295,7 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
             x.m = head_start..x.m.end;
             x.span = input.mf.to_original(x.m.clone());
             x.kind = "MISC";
+            x.origin = Origin::Rule;
             x.entry = None;
             x.country = None;
             x.agent = None;
@@ -310,44 +329,20 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
             canonical: Some(name.clone()),
             basis: country.as_ref().map(|_| "gazetteer"),
             phrase: None,
+            origin: Origin::Rule,
         });
     }
 
     home_references(g, input, &mut mentions);
 
-    // Tagger names the gazetteers do not cover. An organisation or other name of several words that
-    // contains a place ("جامعة القاهرة", "اتفاقيات أوسلو") replaces the place.
+    // Tagger names. Where a tagger name and the gazetteer's (or a composition's) nest, the tagger's
+    // boundaries win, as they follow the corpus convention the tagger learnt: a longer tagger name replaces
+    // the names inside it ("ستيوا بوخارست", "جامعة القاهرة", "أحمد بن محمد بن راشد آل مكتوم"), and a
+    // shorter one inside a single longer mention trims it ("صحيفة هآرتس" → "هآرتس", "قطاع غزة" → "غزة",
+    // "حزب الله اللبناني" → "حزب الله"). A trimmed or replaced mention keeps its entry, country and agent when
+    // the types agree. Names that cross, or have the same span, stay as the gazetteer has them.
     for t in input.tagged {
-        let m = input.mf.map().from_original_range(t.span.clone());
-        let multiword = input.text[t.span.clone()].contains(' ');
-        if matches!(t.kind, "ORG" | "MISC") && multiword {
-            let contained_places = |x: &Mention| {
-                x.kind == "LOC"
-                    && x.entry.is_some()
-                    && m.start <= x.m.start
-                    && x.m.end <= m.end
-                    && (x.m.end - x.m.start) < (m.end - m.start)
-            };
-            if mentions.iter().any(contained_places)
-                && !mentions.iter().any(|x| !contained_places(x) && x.m.start < m.end && m.start < x.m.end)
-            {
-                mentions.retain(|x| !contained_places(x));
-            }
-        }
-        if mentions.iter().any(|x| x.m.start < m.end && m.start < x.m.end) {
-            continue;
-        }
-        mentions.push(Mention {
-            m,
-            span: t.span.clone(),
-            kind: t.kind,
-            entry: None,
-            country: None,
-            agent: None,
-            canonical: None,
-            basis: None,
-            phrase: None,
-        });
+        apply_tagged(input, t, &mut mentions);
     }
     mentions.sort_by_key(|x| x.m.start);
     designated_places(input, &modifiers, &mut mentions);
@@ -462,6 +457,77 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
     (entities, roles)
 }
 
+/// Merges one tagger name into the mentions (see [`find_entities_and_roles`]).
+fn apply_tagged(input: &EntityInput<'_>, t: &TaggedName, mentions: &mut Vec<Mention>) {
+    let m = input.mf.map().from_original_range(t.span.clone());
+    let over: Vec<usize> = (0..mentions.len()).filter(|&i| mentions[i].m.start < m.end && m.start < mentions[i].m.end).collect();
+    let tagged = |x: Option<&Mention>| {
+        let same = x.filter(|x| x.kind == t.kind);
+        Mention {
+            m: m.clone(),
+            span: t.span.clone(),
+            kind: t.kind,
+            entry: same.and_then(|x| x.entry),
+            country: same.and_then(|x| x.country.clone()),
+            agent: same.and_then(|x| x.agent.clone()),
+            canonical: same.and_then(|x| x.canonical.clone()),
+            basis: same.and_then(|x| x.basis),
+            phrase: None,
+            origin: Origin::Tagger,
+        }
+    };
+    if over.is_empty() {
+        mentions.push(tagged(None));
+        return;
+    }
+    // Names built by rules ("اتفاقيات أوسلو", "جنيف 1", a dateline's agency) stay as they are.
+    if over.iter().any(|&i| mentions[i].origin == Origin::Rule) {
+        return;
+    }
+    let inside = |x: &Mention| m.start <= x.m.start && x.m.end <= m.end && x.m.len() < m.len();
+    // A known person's name grows only over lineage ("أحمد بن محمد بن راشد آل مكتوم"); otherwise a longer
+    // tagger name around it is two names side by side ("وهنأ كوهين علييف").
+    let mt = input.mf.text();
+    let lineage = words_between(mt, m.start, m.end).iter().any(|w| LINEAGE.contains(w));
+    let person = |x: &Mention| x.kind == "PER" && x.origin != Origin::Tagger;
+    if over.iter().all(|&i| inside(&mentions[i]) && (lineage || !person(&mentions[i]))) {
+        let one = (over.len() == 1).then(|| &mentions[over[0]]);
+        let new = tagged(one);
+        let mut k = 0;
+        mentions.retain(|_| {
+            k += 1;
+            !over.contains(&(k - 1))
+        });
+        mentions.push(new);
+        return;
+    }
+    // Trimming keeps the type and at least half the words, and takes off at most a word before (a
+    // designator: "حركة طالبان") and a definite word after (a nationality or epithet: "الكونغرس الأمريكي",
+    // "مكة المكرمة"); not "جمهورية باكستان الإسلامية" → "باكستان", nor "معهد ستوكهولم الدولي لبحوث
+    // السلام" → "معهد ستوكهولم الدولي". People's names stay whole (the tagger often misses a first name
+    // the gazetteer knows: "بان كي مون").
+    if let [i] = over[..] {
+        let x = &mentions[i];
+        let words = |r: &Range<usize>| words_between(mt, r.start, r.end).len();
+        let before = words_between(mt, x.m.start, m.start);
+        let after = words_between(mt, m.end, x.m.end);
+        if x.m.start <= m.start
+            && m.end <= x.m.end
+            && m.len() < x.m.len()
+            && x.kind == t.kind
+            && x.kind != "PER"
+            && 2 * words(&m) >= words(&x.m)
+            && before.len() <= 1
+            && (after.is_empty() || after.len() == 1 && after[0].starts_with("ال"))
+        {
+            // The designator stays part of the actor's phrase for the event stage ("لوكالة فرانس برس").
+            let phrase = (!before.is_empty()).then(|| x.span.clone());
+            let new = Mention { phrase, ..tagged(Some(x)) };
+            mentions[i] = new;
+        }
+    }
+}
+
 /// The country named right after a place: [(] [direction] COUNTRY-or-NISBA-or-PLACE, where the direction
 /// may carry ب ("بشمال شرق") or follow في.
 fn place_country(mt: &str, units: &[Unit], ctx: &RoleContext, end: usize) -> Option<String> {
@@ -551,6 +617,7 @@ fn home_references(g: &Gazetteer, input: &EntityInput<'_>, mentions: &mut Vec<Me
                 canonical: Some(entry.canonical.clone()),
                 basis: Some("home"),
                 phrase: None,
+                origin: Origin::Rule,
             });
         }
     }
@@ -617,6 +684,7 @@ fn designated_places(input: &EntityInput<'_>, modifiers: &[(Range<usize>, &GazEn
             canonical: None,
             basis: None,
             phrase: None,
+            origin: Origin::Rule,
         });
     }
     mentions.sort_by_key(|x| x.m.start);
@@ -646,6 +714,7 @@ fn numbered_names(input: &EntityInput<'_>, mentions: &mut Vec<Mention>) {
             x.m = x.m.start..num_end;
             x.span = input.mf.to_original(x.m.clone());
             x.kind = "MISC";
+            x.origin = Origin::Rule;
             x.entry = None;
             x.country = None;
             x.agent = None;
@@ -700,6 +769,7 @@ fn numbered_names(input: &EntityInput<'_>, mentions: &mut Vec<Mention>) {
             canonical: None,
             basis: None,
             phrase: None,
+            origin: Origin::Rule,
         });
     }
     mentions.sort_by_key(|x| x.m.start);

@@ -342,7 +342,7 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
     // "حزب الله اللبناني" → "حزب الله"). A trimmed or replaced mention keeps its entry, country and agent when
     // the types agree. Names that cross, or have the same span, stay as the gazetteer has them.
     for t in input.tagged {
-        apply_tagged(input, t, &mut mentions);
+        apply_tagged(g, input, t, &mut mentions);
     }
     mentions.sort_by_key(|x| x.m.start);
     designated_places(input, &modifiers, &mut mentions);
@@ -458,7 +458,7 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
 }
 
 /// Merges one tagger name into the mentions (see [`find_entities_and_roles`]).
-fn apply_tagged(input: &EntityInput<'_>, t: &TaggedName, mentions: &mut Vec<Mention>) {
+fn apply_tagged(g: &Gazetteer, input: &EntityInput<'_>, t: &TaggedName, mentions: &mut Vec<Mention>) {
     let m = input.mf.map().from_original_range(t.span.clone());
     let over: Vec<usize> = (0..mentions.len()).filter(|&i| mentions[i].m.start < m.end && m.start < mentions[i].m.end).collect();
     let tagged = |x: Option<&Mention>| {
@@ -507,6 +507,33 @@ fn apply_tagged(input: &EntityInput<'_>, t: &TaggedName, mentions: &mut Vec<Ment
     // السلام" → "معهد ستوكهولم الدولي". People's names stay whole (the tagger often misses a first name
     // the gazetteer knows: "بان كي مون").
     if let [i] = over[..] {
+        // A city or region the tagger reads as an organisation in context is one: a club or a newspaper
+        // named after it ("فاز برشلونة", "قالت « الشرق الأوسط »"). Not a country or a capital, which stand
+        // for their governments ("سول" in "قالت سول"). It keeps the place's country.
+        let city = |x: &Mention| {
+            x.entry.map(|e| &g.entries()[e]).is_some_and(|e| e.kind == GazKind::Place && e.subkind != "capital")
+        };
+        if mentions[i].m == m && mentions[i].kind == "LOC" && t.kind == "ORG" && mentions[i].origin == Origin::Gazetteer
+            && city(&mentions[i])
+        {
+            // A newspaper the gazetteer knows with its designator ("صحيفة الشرق الأوسط") is that paper.
+            let surface = &input.mf.text()[m.clone()];
+            let org = ["صحيفه", "جريده", "مجله", "قناه", "وكاله"].iter().find_map(|d| {
+                let name = format!("{d} {surface}");
+                let found = g.find(&name);
+                let k = found.iter().find(|f| f.start == 0 && f.end == name.len())?.key;
+                g.key_entry_ids(k).iter().map(|&e| (e as usize, &g.entries()[e as usize])).find(|(_, e)| e.kind == GazKind::Organisation)
+            });
+            let x = &mut mentions[i];
+            x.kind = "ORG";
+            x.entry = org.map(|(id, _)| id);
+            x.canonical = org.map(|(_, e)| e.canonical.clone());
+            x.agent = org.and_then(|(_, e)| e.agent.clone());
+            x.country = org.map_or(x.country.clone(), |(_, e)| e.country.clone());
+            x.basis = x.country.as_ref().map(|_| "gazetteer");
+            x.origin = Origin::Tagger;
+            return;
+        }
         let x = &mentions[i];
         let words = |r: &Range<usize>| words_between(mt, r.start, r.end).len();
         let before = words_between(mt, x.m.start, m.start);

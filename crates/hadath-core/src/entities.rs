@@ -108,6 +108,8 @@ enum Origin {
     /// A rule over the text: a named thing after a head noun, a numbered name, a designated place, a home
     /// reference, a dateline's agency.
     Rule,
+    /// A site noun and the name after it ("حي المغاير").
+    Site,
     /// The tagger.
     Tagger,
 }
@@ -538,11 +540,18 @@ fn apply_tagged(g: &Gazetteer, input: &EntityInput<'_>, t: &TaggedName, mentions
         let words = |r: &Range<usize>| words_between(mt, r.start, r.end).len();
         let before = words_between(mt, x.m.start, m.start);
         let after = words_between(mt, m.end, x.m.end);
+        // A title before a known person's name goes ("الملك عبدالله الثاني" → "عبدالله الثاني").
+        let title = |w: &str| {
+            input.context.honorifics.contains(w)
+                || g.find(w).iter().any(|f| {
+                    f.start == 0 && f.end == w.len() && g.key_entries(f.key).any(|e| e.kind == GazKind::Agent && e.subkind == "role")
+                })
+        };
         if x.m.start <= m.start
             && m.end <= x.m.end
             && m.len() < x.m.len()
             && x.kind == t.kind
-            && x.kind != "PER"
+            && (x.kind != "PER" || after.is_empty() && before.len() == 1 && title(before[0]))
             && 2 * words(&m) >= words(&x.m)
             && before.len() <= 1
             && (after.is_empty() || after.len() == 1 && after[0].starts_with("ال"))
@@ -711,7 +720,7 @@ fn designated_places(input: &EntityInput<'_>, modifiers: &[(Range<usize>, &GazEn
             canonical: None,
             basis: None,
             phrase: None,
-            origin: Origin::Rule,
+            origin: Origin::Site,
         });
     }
     mentions.sort_by_key(|x| x.m.start);

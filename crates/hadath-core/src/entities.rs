@@ -233,7 +233,9 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
     // Country names inside compositions that stay places too ("حكومة مصر"; not "القوات … السعودية").
     let mut names_country: Vec<Range<usize>> = Vec::new();
     for (i, (r, e)) in modifiers.iter().enumerate() {
-        if e.kind != GazKind::Agent || e.subkind != "body" {
+        // A collective body with a nationality is a description ("الحكومة السودانية"): the event stage reads
+        // it as a role actor.
+        if e.kind != GazKind::Agent || e.subkind != "body" || input.context.collective.contains(&mt[r.clone()]) {
             continue;
         }
         let mut gap_words = 0;

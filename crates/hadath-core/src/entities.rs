@@ -235,7 +235,10 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
     for (i, (r, e)) in modifiers.iter().enumerate() {
         // A collective body with a nationality is a description ("الحكومة السودانية"): the event stage reads
         // it as a role actor.
-        if e.kind != GazKind::Agent || e.subkind != "body" || input.context.collective.contains(&mt[r.clone()]) {
+        let head = &mt[r.clone()];
+        let collective = input.context.collective.contains(head)
+            || head.strip_prefix('ل').is_some_and(|h| input.context.collective.contains(&format!("ال{h}")));
+        if e.kind != GazKind::Agent || e.subkind != "body" || collective {
             continue;
         }
         let mut gap_words = 0;
@@ -662,7 +665,7 @@ fn home_references(g: &Gazetteer, input: &EntityInput<'_>, mentions: &mut Vec<Me
     mentions.sort_by_key(|x| x.m.start);
 }
 
-/// A site noun (indefinite: "حي", not "الحي") and the unknown word after it are a place: "حي المغاير",
+/// A site noun (indefinite: "حي", not "الحي") and the unknown word after it are a place: "(حي) المغاير",
 /// "معسكر الصباحة", "وادي عقان" — when the word is no name, role, nisba or country already, has three
 /// letters or more, and is no function word, verb, conjoined word or indefinite adjective.
 fn designated_places(input: &EntityInput<'_>, modifiers: &[(Range<usize>, &GazEntry)], mentions: &mut Vec<Mention>) {
@@ -706,7 +709,9 @@ fn designated_places(input: &EntityInput<'_>, modifiers: &[(Range<usize>, &GazEn
         {
             continue;
         }
-        found.push(ws + plen..ne);
+        // A generic designator (مدينة، حي، مخيم) stays outside the name, as in ANERcorp ("حي المغاير" →
+        // "المغاير"); other sites are part of it ("وادي عقان", "معسكر الصباحة").
+        found.push(if input.context.designators.contains(d) { ns..ne } else { ws + plen..ne });
     }
     for m in found {
         if mentions.iter().any(|x| x.m.start < m.end && m.start < x.m.end) {
@@ -1613,7 +1618,8 @@ mod tests {
     #[test]
     fn designator_and_unknown_word_are_a_place() {
         let got = run("وسقطت قذائف على حي المغاير ومعسكر الصباحة في إيران", &[], None);
-        has(&got, "حي المغاير", "LOC", Some("IRN"), None);
+        // A generic designator stays outside the name; a camp's is part of it.
+        has(&got, "المغاير", "LOC", Some("IRN"), None);
         has(&got, "معسكر الصباحة", "LOC", Some("IRN"), None);
         // Not before a known place, a verb or an adjective.
         let got = run("في مدينة طهران ومعسكر تدريبي في حي يقطنه", &[], None);

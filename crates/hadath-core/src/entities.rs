@@ -290,8 +290,9 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
     let mut keep = keep.into_iter();
     composed.retain(|_| keep.next().unwrap_or(true));
     // Named things after a head noun: "اتفاقيات أوسلو", "إعلان القاهرة" (MISC, no country: the accords are
-    // not Norway's). The place mention inside is replaced.
-    for x in mentions.iter_mut().filter(|x| x.kind == "LOC" && x.entry.is_some()) {
+    // not Norway's). The place inside stays a place too, as a country's name inside a composition does.
+    let mut named = Vec::new();
+    for x in mentions.iter().filter(|x| x.kind == "LOC" && x.entry.is_some()) {
         let before = &mt[..x.m.start];
         let Some(head) = before.split_whitespace().next_back() else { continue };
         let adjacent = before.ends_with(' ') && before.trim_end().ends_with(head);
@@ -299,17 +300,23 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
         let bare = bare.strip_prefix("ال").filter(|h| input.name_heads.contains(*h)).unwrap_or(bare);
         if adjacent && input.name_heads.contains(bare) && x.m.start == x.m.start.max(1) {
             let head_start = before.trim_end().len() - bare.len();
-            x.m = head_start..x.m.end;
-            x.span = input.mf.to_original(x.m.clone());
-            x.kind = "MISC";
-            x.origin = Origin::Rule;
-            x.entry = None;
-            x.country = None;
-            x.agent = None;
-            x.canonical = None;
-            x.basis = None;
+            let m = head_start..x.m.end;
+            named.push(Mention {
+                span: input.mf.to_original(m.clone()),
+                m,
+                kind: "MISC",
+                entry: None,
+                country: None,
+                agent: None,
+                canonical: None,
+                basis: None,
+                phrase: None,
+                origin: Origin::Rule,
+            });
         }
     }
+    mentions.extend(named);
+    mentions.sort_by_key(|x| x.m.start);
 
     numbered_names(input, &mut mentions);
 
@@ -1262,7 +1269,11 @@ fn name_words(name: &str) -> Vec<&str> {
     if !NAME_PARTICLES.contains(&words[0]) {
         out.push(words[0]);
     }
-    out.retain(|w| w.chars().count() > 2);
+    // Words that are also prepositions or lineage words ("علي" is "على" in the match form, "ولد" also
+    // "was born") are no name words to look for elsewhere.
+    out.retain(|w| {
+        w.chars().count() > 2 && !PLACE_PREPOSITIONS.contains(w) && !LINEAGE.contains(w) && !matches!(*w, "ولد" | "بنت")
+    });
     out
 }
 

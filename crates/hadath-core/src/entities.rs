@@ -474,7 +474,8 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
 /// Merges one tagger name into the mentions (see [`find_entities_and_roles`]).
 fn apply_tagged(g: &Gazetteer, input: &EntityInput<'_>, t: &TaggedName, mentions: &mut Vec<Mention>) {
     let m = input.mf.map().from_original_range(t.span.clone());
-    let over: Vec<usize> = (0..mentions.len()).filter(|&i| mentions[i].m.start < m.end && m.start < mentions[i].m.end).collect();
+    let over: Vec<usize> =
+        (0..mentions.len()).filter(|&i| mentions[i].m.start < m.end && m.start < mentions[i].m.end).collect();
     let tagged = |x: Option<&Mention>| {
         let same = x.filter(|x| x.kind == t.kind);
         Mention {
@@ -527,7 +528,10 @@ fn apply_tagged(g: &Gazetteer, input: &EntityInput<'_>, t: &TaggedName, mentions
         let city = |x: &Mention| {
             x.entry.map(|e| &g.entries()[e]).is_some_and(|e| e.kind == GazKind::Place && e.subkind != "capital")
         };
-        if mentions[i].m == m && mentions[i].kind == "LOC" && t.kind == "ORG" && mentions[i].origin == Origin::Gazetteer
+        if mentions[i].m == m
+            && mentions[i].kind == "LOC"
+            && t.kind == "ORG"
+            && mentions[i].origin == Origin::Gazetteer
             && city(&mentions[i])
         {
             // A newspaper the gazetteer knows with its designator ("صحيفة الشرق الأوسط") is that paper.
@@ -536,7 +540,10 @@ fn apply_tagged(g: &Gazetteer, input: &EntityInput<'_>, t: &TaggedName, mentions
                 let name = format!("{d} {surface}");
                 let found = g.find(&name);
                 let k = found.iter().find(|f| f.start == 0 && f.end == name.len())?.key;
-                g.key_entry_ids(k).iter().map(|&e| (e as usize, &g.entries()[e as usize])).find(|(_, e)| e.kind == GazKind::Organisation)
+                g.key_entry_ids(k)
+                    .iter()
+                    .map(|&e| (e as usize, &g.entries()[e as usize]))
+                    .find(|(_, e)| e.kind == GazKind::Organisation)
             });
             let x = &mut mentions[i];
             x.kind = "ORG";
@@ -556,7 +563,9 @@ fn apply_tagged(g: &Gazetteer, input: &EntityInput<'_>, t: &TaggedName, mentions
         let title = |w: &str| {
             input.context.honorifics.contains(w)
                 || g.find(w).iter().any(|f| {
-                    f.start == 0 && f.end == w.len() && g.key_entries(f.key).any(|e| e.kind == GazKind::Agent && e.subkind == "role")
+                    f.start == 0
+                        && f.end == w.len()
+                        && g.key_entries(f.key).any(|e| e.kind == GazKind::Agent && e.subkind == "role")
                 })
         };
         if x.m.start <= m.start
@@ -1347,7 +1356,7 @@ mod tests {
             ),
             places: (
                 "p.tsv",
-                "باكو\tBaku\tcapital\tAZE\t40.4\t49.9\nطهران\tTehran\tcapital\tIRN\t35.7\t51.4\nتل أبيب\tTel Aviv\tcity\tISR\t32.1\t34.8\nأوروبا\tEurope\tregion\t\t50\t10\nجنيف\tGeneva\tcity\tCHE\t46.2\t6.1\n",
+                "باكو\tBaku\tcapital\tAZE\t40.4\t49.9\nطهران\tTehran\tcapital\tIRN\t35.7\t51.4\nتل أبيب\tTel Aviv\tcity\tISR\t32.1\t34.8\nأوروبا\tEurope\tregion\t\t50\t10\nجنيف\tGeneva\tcity\tCHE\t46.2\t6.1\nقطاع غزة\tGaza Strip\tregion\tPSE\t31.4\t34.4\nبرشلونة\tBarcelona\tcity\tESP\t41.4\t2.2\n",
             ),
             organisations: ("o.tsv", "الأمم المتحدة\tUnited Nations\tIGO\tIGO\t\nمجلس الأمن\tUN Security Council\tIGO\tIGO\t\n"),
             people: (
@@ -1366,7 +1375,7 @@ mod tests {
     fn ctx() -> RoleContext {
         hadath_lexicon::parse_role_context(
             "r.tsv",
-            "آنذاك\tfiller\nالسابق\tfiller\nالدكتور\thonorific\nصاحب السمو الملكي\thonorific\nمع\tstop\nإن\tstop\nشمال\tdirection\nجنوب\tdirection\nشمال شرق\tdirection\nمدينة\tdesignator\nعاصمة\tdesignator\nمدينة\tsite\nحي\tsite\nمعسكر\tsite\nقرار\tnumbered\nالقرار\tnumbered\n",
+            "الحكومة\tcollective\nآنذاك\tfiller\nالسابق\tfiller\nالدكتور\thonorific\nصاحب السمو الملكي\thonorific\nمع\tstop\nإن\tstop\nشمال\tdirection\nجنوب\tdirection\nشمال شرق\tdirection\nمدينة\tdesignator\nعاصمة\tdesignator\nمدينة\tsite\nحي\tsite\nمعسكر\tsite\nقرار\tnumbered\nالقرار\tnumbered\n",
         )
         .unwrap()
     }
@@ -1624,6 +1633,32 @@ mod tests {
         assert_eq!((k.1, k.2.as_deref(), k.4), ("LOC", Some("SAU"), 2), "{got:?}");
         let got = run("وأكد أن موقف المملكة تجاه إيران", &[], Some("EGY"));
         assert!(!got.iter().any(|g| g.0 == "المملكة"), "{got:?}");
+    }
+
+    #[test]
+    fn tagger_boundaries_win_where_names_nest() {
+        // A shorter tagger name trims a designator, keeping the entry.
+        let got = run("وقصفت إسرائيل قطاع غزة أمس", &[("غزة", "LOC")], None);
+        has(&got, "غزة", "LOC", Some("PSE"), None);
+        assert!(!got.iter().any(|g| g.0 == "قطاع غزة"), "{got:?}");
+        // A city the tagger reads as a club is an organisation; a capital stays a place.
+        let got = run("فاز برشلونة على ضيفه وقالت طهران", &[("برشلونة", "ORG"), ("طهران", "ORG")], None);
+        has(&got, "برشلونة", "ORG", Some("ESP"), None);
+        assert!(got.iter().any(|g| g.0 == "طهران" && g.1 == "LOC"), "{got:?}");
+        // A longer tagger name around a known person's name is two names side by side, unless lineage
+        // joins them.
+        let got = run("وهنأ كوهين إلهام علييف", &[("كوهين إلهام علييف", "PER")], None);
+        has(&got, "إلهام علييف", "PER", Some("AZE"), Some("GOV"));
+        // People's names are not trimmed to a shorter tagger name.
+        let got = run("وصل الرئيس إلهام علييف", &[("علييف", "PER")], None);
+        has(&got, "إلهام علييف", "PER", Some("AZE"), Some("GOV"));
+    }
+
+    #[test]
+    fn collective_bodies_are_actors_not_organisations() {
+        let got = run("وقالت الحكومة الإيرانية إن الجيش الإيراني مستعد", &[], None);
+        assert!(!got.iter().any(|g| g.0.starts_with("الحكومة")), "{got:?}");
+        has(&got, "الجيش الإيراني", "ORG", Some("IRN"), Some("MIL"));
     }
 
     #[test]

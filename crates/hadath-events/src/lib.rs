@@ -676,7 +676,8 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     matches!(strip_conj(&mt[words[i].r.clone()]), "الذي" | "التي" | "الذين")
                         || words[i + 1..=wi].iter().any(|w| w.sub)
                 });
-                if let Some(k) = rel.filter(|&k| matches!(&mt[words[k].r.clone()], "الذي" | "التي" | "الذين")) {
+                if let Some(k) = rel.filter(|&k| matches!(&mt[words[k].r.clone()], "الذي" | "التي" | "الذين"))
+                {
                     let between_free = !acts.iter().any(|a| a.1 > k && a.2 < wi && a.3.is_none());
                     if between_free {
                         source = acts.iter().find(|a| k > 0 && a.2 == k - 1 && !input.actors[a.0].place_like());

@@ -116,6 +116,10 @@ struct ExtractArgs {
     /// Include the original text in each document (field "text").
     #[arg(long)]
     text: bool,
+    /// Tag names with this model file instead of the one embedded in the binary (for measuring the
+    /// pipeline with a model trained on part of a corpus: data/models/README.md).
+    #[arg(long, value_name = "FILE")]
+    ner_model: Option<PathBuf>,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -258,7 +262,13 @@ fn input_format_for(path: &Path, chosen: InputFormat) -> InputFormat {
 }
 
 fn extract(a: ExtractArgs) -> Result<i32> {
-    let engine = Engine::new()?;
+    let engine = match &a.ner_model {
+        None => Engine::new()?,
+        Some(p) => {
+            let bytes = std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?;
+            Engine::with_ner_model(&bytes).with_context(|| p.display().to_string())?
+        }
+    };
     let opts = ExtractOptions { include_text: a.text };
     let files = if a.files.is_empty() { vec![PathBuf::from("-")] } else { a.files.clone() };
     let formats: Vec<InputFormat> = files.iter().map(|f| input_format_for(f, a.input_format)).collect();

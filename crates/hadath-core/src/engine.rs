@@ -90,6 +90,13 @@ impl Engine {
         })
     }
 
+    /// Builds the engine from the embedded data with another tagger model (a `data/models/ner.ap` file's
+    /// bytes, e.g. one trained on part of a corpus, to measure the whole pipeline on the rest).
+    pub fn with_ner_model(model: &[u8]) -> Result<Engine, EngineError> {
+        let ner = NerModel::from_bytes(model, hadath_ner::model::embedded_segmenter()?)?;
+        Ok(Engine { ner, ..Engine::new()? })
+    }
+
     /// The loaded data.
     pub fn lexicon(&self) -> &Lexicon {
         &self.lex

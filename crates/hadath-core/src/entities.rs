@@ -94,6 +94,24 @@ struct Mention {
     basis: Option<&'static str>,
     /// Its role phrase and itself (original bytes), when a role phrase before it names it.
     phrase: Option<Range<usize>>,
+    /// Where it comes from.
+    origin: Origin,
+}
+
+/// Where a mention comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// A gazetteer name.
+    Gazetteer,
+    /// A body word with a nationality ("وزارة الخارجية الإسرائيلية").
+    Composition,
+    /// A rule over the text: a named thing after a head noun, a numbered name, a designated place, a home
+    /// reference, a dateline's agency.
+    Rule,
+    /// A site noun and the name after it ("حي المغاير").
+    Site,
+    /// The tagger.
+    Tagger,
 }
 
 /// The context the entity stage needs.
@@ -201,6 +219,7 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
                     canonical: Some(e.canonical.clone()),
                     basis: e.country.as_ref().map(|_| "gazetteer"),
                     phrase: None,
+                    origin: Origin::Gazetteer,
                 });
             }
         }
@@ -214,7 +233,12 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
     // Country names inside compositions that stay places too ("حكومة مصر"; not "القوات … السعودية").
     let mut names_country: Vec<Range<usize>> = Vec::new();
     for (i, (r, e)) in modifiers.iter().enumerate() {
-        if e.kind != GazKind::Agent || e.subkind != "body" {
+        // A collective body with a nationality is a description ("الحكومة السودانية"): the event stage reads
+        // it as a role actor.
+        let head = &mt[r.clone()];
+        let collective = input.context.collective.contains(head)
+            || head.strip_prefix('ل').is_some_and(|h| input.context.collective.contains(&format!("ال{h}")));
+        if e.kind != GazKind::Agent || e.subkind != "body" || collective {
             continue;
         }
         let mut gap_words = 0;
@@ -249,6 +273,7 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
                         canonical: None,
                         basis: e2.country.as_ref().map(|_| "role"),
                         phrase: None,
+                        origin: Origin::Composition,
                     });
                     break;
                 }
@@ -265,8 +290,9 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
     let mut keep = keep.into_iter();
     composed.retain(|_| keep.next().unwrap_or(true));
     // Named things after a head noun: "اتفاقيات أوسلو", "إعلان القاهرة" (MISC, no country: the accords are
-    // not Norway's). The place mention inside is replaced.
-    for x in mentions.iter_mut().filter(|x| x.kind == "LOC" && x.entry.is_some()) {
+    // not Norway's). The place inside stays a place too, as a country's name inside a composition does.
+    let mut named = Vec::new();
+    for x in mentions.iter().filter(|x| x.kind == "LOC" && x.entry.is_some()) {
         let before = &mt[..x.m.start];
         let Some(head) = before.split_whitespace().next_back() else { continue };
         let adjacent = before.ends_with(' ') && before.trim_end().ends_with(head);
@@ -274,16 +300,23 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
         let bare = bare.strip_prefix("ال").filter(|h| input.name_heads.contains(*h)).unwrap_or(bare);
         if adjacent && input.name_heads.contains(bare) && x.m.start == x.m.start.max(1) {
             let head_start = before.trim_end().len() - bare.len();
-            x.m = head_start..x.m.end;
-            x.span = input.mf.to_original(x.m.clone());
-            x.kind = "MISC";
-            x.entry = None;
-            x.country = None;
-            x.agent = None;
-            x.canonical = None;
-            x.basis = None;
+            let m = head_start..x.m.end;
+            named.push(Mention {
+                span: input.mf.to_original(m.clone()),
+                m,
+                kind: "MISC",
+                entry: None,
+                country: None,
+                agent: None,
+                canonical: None,
+                basis: None,
+                phrase: None,
+                origin: Origin::Rule,
+            });
         }
     }
+    mentions.extend(named);
+    mentions.sort_by_key(|x| x.m.start);
 
     numbered_names(input, &mut mentions);
 
@@ -310,44 +343,20 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
             canonical: Some(name.clone()),
             basis: country.as_ref().map(|_| "gazetteer"),
             phrase: None,
+            origin: Origin::Rule,
         });
     }
 
     home_references(g, input, &mut mentions);
 
-    // Tagger names the gazetteers do not cover. An organisation or other name of several words that
-    // contains a place ("جامعة القاهرة", "اتفاقيات أوسلو") replaces the place.
+    // Tagger names. Where a tagger name and the gazetteer's (or a composition's) nest, the tagger's
+    // boundaries win, as they follow the corpus convention the tagger learnt: a longer tagger name replaces
+    // the names inside it ("ستيوا بوخارست", "جامعة القاهرة", "أحمد بن محمد بن راشد آل مكتوم"), and a
+    // shorter one inside a single longer mention trims it ("صحيفة هآرتس" → "هآرتس", "قطاع غزة" → "غزة",
+    // "حزب الله اللبناني" → "حزب الله"). A trimmed or replaced mention keeps its entry, country and agent when
+    // the types agree. Names that cross, or have the same span, stay as the gazetteer has them.
     for t in input.tagged {
-        let m = input.mf.map().from_original_range(t.span.clone());
-        let multiword = input.text[t.span.clone()].contains(' ');
-        if matches!(t.kind, "ORG" | "MISC") && multiword {
-            let contained_places = |x: &Mention| {
-                x.kind == "LOC"
-                    && x.entry.is_some()
-                    && m.start <= x.m.start
-                    && x.m.end <= m.end
-                    && (x.m.end - x.m.start) < (m.end - m.start)
-            };
-            if mentions.iter().any(contained_places)
-                && !mentions.iter().any(|x| !contained_places(x) && x.m.start < m.end && m.start < x.m.end)
-            {
-                mentions.retain(|x| !contained_places(x));
-            }
-        }
-        if mentions.iter().any(|x| x.m.start < m.end && m.start < x.m.end) {
-            continue;
-        }
-        mentions.push(Mention {
-            m,
-            span: t.span.clone(),
-            kind: t.kind,
-            entry: None,
-            country: None,
-            agent: None,
-            canonical: None,
-            basis: None,
-            phrase: None,
-        });
+        apply_tagged(g, input, t, &mut mentions);
     }
     mentions.sort_by_key(|x| x.m.start);
     designated_places(input, &modifiers, &mut mentions);
@@ -475,6 +484,120 @@ fn strip_proclitics(w: &str) -> &str {
     w.strip_prefix('ب').or_else(|| w.strip_prefix('ل')).filter(|r| r.starts_with("ال")).unwrap_or(w)
 }
 
+/// Merges one tagger name into the mentions (see [`find_entities_and_roles`]).
+fn apply_tagged(g: &Gazetteer, input: &EntityInput<'_>, t: &TaggedName, mentions: &mut Vec<Mention>) {
+    let m = input.mf.map().from_original_range(t.span.clone());
+    let over: Vec<usize> =
+        (0..mentions.len()).filter(|&i| mentions[i].m.start < m.end && m.start < mentions[i].m.end).collect();
+    let tagged = |x: Option<&Mention>| {
+        let same = x.filter(|x| x.kind == t.kind);
+        Mention {
+            m: m.clone(),
+            span: t.span.clone(),
+            kind: t.kind,
+            entry: same.and_then(|x| x.entry),
+            country: same.and_then(|x| x.country.clone()),
+            agent: same.and_then(|x| x.agent.clone()),
+            canonical: same.and_then(|x| x.canonical.clone()),
+            basis: same.and_then(|x| x.basis),
+            phrase: None,
+            origin: Origin::Tagger,
+        }
+    };
+    if over.is_empty() {
+        mentions.push(tagged(None));
+        return;
+    }
+    // Names built by rules ("اتفاقيات أوسلو", "جنيف 1", a dateline's agency) stay as they are.
+    if over.iter().any(|&i| mentions[i].origin == Origin::Rule) {
+        return;
+    }
+    let inside = |x: &Mention| m.start <= x.m.start && x.m.end <= m.end && x.m.len() < m.len();
+    // A known person's name grows only over lineage ("أحمد بن محمد بن راشد آل مكتوم"); otherwise a longer
+    // tagger name around it is two names side by side ("وهنأ كوهين علييف").
+    let mt = input.mf.text();
+    let lineage = words_between(mt, m.start, m.end).iter().any(|w| LINEAGE.contains(w));
+    let person = |x: &Mention| x.kind == "PER" && x.origin != Origin::Tagger;
+    if over.iter().all(|&i| inside(&mentions[i]) && (lineage || !person(&mentions[i]))) {
+        let one = (over.len() == 1).then(|| &mentions[over[0]]);
+        let new = tagged(one);
+        let mut k = 0;
+        mentions.retain(|_| {
+            k += 1;
+            !over.contains(&(k - 1))
+        });
+        mentions.push(new);
+        return;
+    }
+    // Trimming keeps the type and at least half the words, and takes off at most a word before (a
+    // designator: "حركة طالبان") and a definite word after (a nationality or epithet: "الكونغرس الأمريكي",
+    // "مكة المكرمة"); not "جمهورية باكستان الإسلامية" → "باكستان", nor "معهد ستوكهولم الدولي لبحوث
+    // السلام" → "معهد ستوكهولم الدولي". People's names stay whole (the tagger often misses a first name
+    // the gazetteer knows: "بان كي مون").
+    if let [i] = over[..] {
+        // A city or region the tagger reads as an organisation in context is one: a club or a newspaper
+        // named after it ("فاز برشلونة", "قالت « الشرق الأوسط »"). Not a country or a capital, which stand
+        // for their governments ("سول" in "قالت سول"). It keeps the place's country.
+        let city = |x: &Mention| {
+            x.entry.map(|e| &g.entries()[e]).is_some_and(|e| e.kind == GazKind::Place && e.subkind != "capital")
+        };
+        if mentions[i].m == m
+            && mentions[i].kind == "LOC"
+            && t.kind == "ORG"
+            && mentions[i].origin == Origin::Gazetteer
+            && city(&mentions[i])
+        {
+            // A newspaper the gazetteer knows with its designator ("صحيفة الشرق الأوسط") is that paper.
+            let surface = &input.mf.text()[m.clone()];
+            let org = ["صحيفه", "جريده", "مجله", "قناه", "وكاله"].iter().find_map(|d| {
+                let name = format!("{d} {surface}");
+                let found = g.find(&name);
+                let k = found.iter().find(|f| f.start == 0 && f.end == name.len())?.key;
+                g.key_entry_ids(k)
+                    .iter()
+                    .map(|&e| (e as usize, &g.entries()[e as usize]))
+                    .find(|(_, e)| e.kind == GazKind::Organisation)
+            });
+            let x = &mut mentions[i];
+            x.kind = "ORG";
+            x.entry = org.map(|(id, _)| id);
+            x.canonical = org.map(|(_, e)| e.canonical.clone());
+            x.agent = org.and_then(|(_, e)| e.agent.clone());
+            x.country = org.map_or(x.country.clone(), |(_, e)| e.country.clone());
+            x.basis = x.country.as_ref().map(|_| "gazetteer");
+            x.origin = Origin::Tagger;
+            return;
+        }
+        let x = &mentions[i];
+        let words = |r: &Range<usize>| words_between(mt, r.start, r.end).len();
+        let before = words_between(mt, x.m.start, m.start);
+        let after = words_between(mt, m.end, x.m.end);
+        // A title before a known person's name goes ("الملك عبدالله الثاني" → "عبدالله الثاني").
+        let title = |w: &str| {
+            input.context.honorifics.contains(w)
+                || g.find(w).iter().any(|f| {
+                    f.start == 0
+                        && f.end == w.len()
+                        && g.key_entries(f.key).any(|e| e.kind == GazKind::Agent && e.subkind == "role")
+                })
+        };
+        if x.m.start <= m.start
+            && m.end <= x.m.end
+            && m.len() < x.m.len()
+            && x.kind == t.kind
+            && (x.kind != "PER" || after.is_empty() && before.len() == 1 && title(before[0]))
+            && 2 * words(&m) >= words(&x.m)
+            && before.len() <= 1
+            && (after.is_empty() || after.len() == 1 && after[0].starts_with("ال"))
+        {
+            // The designator stays part of the actor's phrase for the event stage ("لوكالة فرانس برس").
+            let phrase = (!before.is_empty()).then(|| x.span.clone());
+            let new = Mention { phrase, ..tagged(Some(x)) };
+            mentions[i] = new;
+        }
+    }
+}
+
 /// The country named right after a place: [(] [direction] COUNTRY-or-NISBA-or-PLACE, where the direction
 /// may carry ب ("بشمال شرق") or follow في.
 fn place_country(mt: &str, units: &[Unit], ctx: &RoleContext, end: usize) -> Option<String> {
@@ -564,13 +687,14 @@ fn home_references(g: &Gazetteer, input: &EntityInput<'_>, mentions: &mut Vec<Me
                 canonical: Some(entry.canonical.clone()),
                 basis: Some("home"),
                 phrase: None,
+                origin: Origin::Rule,
             });
         }
     }
     mentions.sort_by_key(|x| x.m.start);
 }
 
-/// A site noun (indefinite: "حي", not "الحي") and the unknown word after it are a place: "حي المغاير",
+/// A site noun (indefinite: "حي", not "الحي") and the unknown word after it are a place: "(حي) المغاير",
 /// "معسكر الصباحة", "وادي عقان" — when the word is no name, role, nisba or country already, has three
 /// letters or more, and is no function word, verb, conjoined word or indefinite adjective.
 fn designated_places(input: &EntityInput<'_>, modifiers: &[(Range<usize>, &GazEntry)], mentions: &mut Vec<Mention>) {
@@ -614,7 +738,9 @@ fn designated_places(input: &EntityInput<'_>, modifiers: &[(Range<usize>, &GazEn
         {
             continue;
         }
-        found.push(ws + plen..ne);
+        // A generic designator (مدينة، حي، مخيم) stays outside the name, as in ANERcorp ("حي المغاير" →
+        // "المغاير"); other sites are part of it ("وادي عقان", "معسكر الصباحة").
+        found.push(if input.context.designators.contains(d) { ns..ne } else { ws + plen..ne });
     }
     for m in found {
         if mentions.iter().any(|x| x.m.start < m.end && m.start < x.m.end) {
@@ -630,6 +756,7 @@ fn designated_places(input: &EntityInput<'_>, modifiers: &[(Range<usize>, &GazEn
             canonical: None,
             basis: None,
             phrase: None,
+            origin: Origin::Site,
         });
     }
     mentions.sort_by_key(|x| x.m.start);
@@ -659,6 +786,7 @@ fn numbered_names(input: &EntityInput<'_>, mentions: &mut Vec<Mention>) {
             x.m = x.m.start..num_end;
             x.span = input.mf.to_original(x.m.clone());
             x.kind = "MISC";
+            x.origin = Origin::Rule;
             x.entry = None;
             x.country = None;
             x.agent = None;
@@ -713,6 +841,7 @@ fn numbered_names(input: &EntityInput<'_>, mentions: &mut Vec<Mention>) {
             canonical: None,
             basis: None,
             phrase: None,
+            origin: Origin::Rule,
         });
     }
     mentions.sort_by_key(|x| x.m.start);
@@ -1162,7 +1291,11 @@ fn name_words(name: &str) -> Vec<&str> {
     if !NAME_PARTICLES.contains(&words[0]) {
         out.push(words[0]);
     }
-    out.retain(|w| w.chars().count() > 2);
+    // Words that are also prepositions or lineage words ("علي" is "على" in the match form, "ولد" also
+    // "was born") are no name words to look for elsewhere.
+    out.retain(|w| {
+        w.chars().count() > 2 && !PLACE_PREPOSITIONS.contains(w) && !LINEAGE.contains(w) && !matches!(*w, "ولد" | "بنت")
+    });
     out
 }
 
@@ -1241,7 +1374,7 @@ mod tests {
             ),
             places: (
                 "p.tsv",
-                "باكو\tBaku\tcapital\tAZE\t40.4\t49.9\nطهران\tTehran\tcapital\tIRN\t35.7\t51.4\nتل أبيب\tTel Aviv\tcity\tISR\t32.1\t34.8\nأوروبا\tEurope\tregion\t\t50\t10\nجنيف\tGeneva\tcity\tCHE\t46.2\t6.1\n",
+                "باكو\tBaku\tcapital\tAZE\t40.4\t49.9\nطهران\tTehran\tcapital\tIRN\t35.7\t51.4\nتل أبيب\tTel Aviv\tcity\tISR\t32.1\t34.8\nأوروبا\tEurope\tregion\t\t50\t10\nجنيف\tGeneva\tcity\tCHE\t46.2\t6.1\nقطاع غزة\tGaza Strip\tregion\tPSE\t31.4\t34.4\nبرشلونة\tBarcelona\tcity\tESP\t41.4\t2.2\n",
             ),
             organisations: ("o.tsv", "الأمم المتحدة\tUnited Nations\tIGO\tIGO\t\nمجلس الأمن\tUN Security Council\tIGO\tIGO\t\n"),
             people: (
@@ -1260,7 +1393,7 @@ mod tests {
     fn ctx() -> RoleContext {
         hadath_lexicon::parse_role_context(
             "r.tsv",
-            "آنذاك\tfiller\nالسابق\tfiller\nالدكتور\thonorific\nصاحب السمو الملكي\thonorific\nمع\tstop\nإن\tstop\nشمال\tdirection\nجنوب\tdirection\nشمال شرق\tdirection\nمدينة\tdesignator\nعاصمة\tdesignator\nمدينة\tsite\nحي\tsite\nمعسكر\tsite\nقرار\tnumbered\nالقرار\tnumbered\n",
+            "الحكومة\tcollective\nآنذاك\tfiller\nالسابق\tfiller\nالدكتور\thonorific\nصاحب السمو الملكي\thonorific\nمع\tstop\nإن\tstop\nشمال\tdirection\nجنوب\tdirection\nشمال شرق\tdirection\nمدينة\tdesignator\nعاصمة\tdesignator\nمدينة\tsite\nحي\tsite\nمعسكر\tsite\nقرار\tnumbered\nالقرار\tnumbered\n",
         )
         .unwrap()
     }
@@ -1521,9 +1654,36 @@ mod tests {
     }
 
     #[test]
+    fn tagger_boundaries_win_where_names_nest() {
+        // A shorter tagger name trims a designator, keeping the entry.
+        let got = run("وقصفت إسرائيل قطاع غزة أمس", &[("غزة", "LOC")], None);
+        has(&got, "غزة", "LOC", Some("PSE"), None);
+        assert!(!got.iter().any(|g| g.0 == "قطاع غزة"), "{got:?}");
+        // A city the tagger reads as a club is an organisation; a capital stays a place.
+        let got = run("فاز برشلونة على ضيفه وقالت طهران", &[("برشلونة", "ORG"), ("طهران", "ORG")], None);
+        has(&got, "برشلونة", "ORG", Some("ESP"), None);
+        assert!(got.iter().any(|g| g.0 == "طهران" && g.1 == "LOC"), "{got:?}");
+        // A longer tagger name around a known person's name is two names side by side, unless lineage
+        // joins them.
+        let got = run("وهنأ كوهين إلهام علييف", &[("كوهين إلهام علييف", "PER")], None);
+        has(&got, "إلهام علييف", "PER", Some("AZE"), Some("GOV"));
+        // People's names are not trimmed to a shorter tagger name.
+        let got = run("وصل الرئيس إلهام علييف", &[("علييف", "PER")], None);
+        has(&got, "إلهام علييف", "PER", Some("AZE"), Some("GOV"));
+    }
+
+    #[test]
+    fn collective_bodies_are_actors_not_organisations() {
+        let got = run("وقالت الحكومة الإيرانية إن الجيش الإيراني مستعد", &[], None);
+        assert!(!got.iter().any(|g| g.0.starts_with("الحكومة")), "{got:?}");
+        has(&got, "الجيش الإيراني", "ORG", Some("IRN"), Some("MIL"));
+    }
+
+    #[test]
     fn designator_and_unknown_word_are_a_place() {
         let got = run("وسقطت قذائف على حي المغاير ومعسكر الصباحة في إيران", &[], None);
-        has(&got, "حي المغاير", "LOC", Some("IRN"), None);
+        // A generic designator stays outside the name; a camp's is part of it.
+        has(&got, "المغاير", "LOC", Some("IRN"), None);
         has(&got, "معسكر الصباحة", "LOC", Some("IRN"), None);
         // Not before a known place, a verb or an adjective.
         let got = run("في مدينة طهران ومعسكر تدريبي في حي يقطنه", &[], None);

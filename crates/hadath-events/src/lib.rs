@@ -951,6 +951,23 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 source = None;
                 source_after = false;
             }
+            // A relative clause with no subject of its own: the actor the relative pronoun follows ("محمد
+            // علي المقدشي الذي وصل إلى العاصمة الأردنية عمان، امس، على رأس وفد عسكري في زيارة … للأردن"),
+            // across commas but no other subordinator, with no unmarked actor between; whatever marks the
+            // actor in its own clause ("مع"). Not a place ("مدينة حلب التي كانت تعد …").
+            if source.is_none() && !light && !r.agentless {
+                let rel = (wi.saturating_sub(25)..wi).rev().find(|&i| {
+                    matches!(strip_conj(&mt[words[i].r.clone()]), "الذي" | "التي" | "الذين")
+                        || words[i + 1..=wi].iter().any(|w| w.sub)
+                });
+                if let Some(k) = rel.filter(|&k| matches!(&mt[words[k].r.clone()], "الذي" | "التي" | "الذين"))
+                {
+                    let between_free = !acts.iter().any(|a| a.1 > k && a.2 < wi && a.3.is_none());
+                    if between_free {
+                        source = acts.iter().find(|a| k > 0 && a.2 == k - 1 && !input.actors[a.0].place_like());
+                    }
+                }
+            }
             // A noun with a possessive pronoun ("خلال لقائه رياض ياسين", "أعربت عن إدانتها") is its
             // possessor's act: the sentence's subject before it, else the last event's source.
             let possessive = r.kind == TriggerKind::Noun

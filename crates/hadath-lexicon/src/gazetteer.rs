@@ -461,6 +461,11 @@ impl Gazetteer {
             if !(prefix.is_empty() || is_proclitic_sequence(prefix, lil)) {
                 continue;
             }
+            // ك "like" opens only a definite, multi-word or long name ("كالولايات المتحدة", "كمدينة
+            // العمارة", "كبريطانيا"): "كلاوس" is a name, not ك + لاوس, and "كسول" an adjective, not ك + سول.
+            if prefix.ends_with('ك') && !(key.starts_with("ال") || key.contains(' ') || key.chars().count() >= 6) {
+                continue;
+            }
             // ل + ال is written لل: the name starts after the preposition (UD: ل+لأمم), like other clitics.
             let start = if lil { s + 'ل'.len_utf8() } else { s };
             cands.push(GazMatch { start, end: e, word_start, key: m.pattern().as_u32() });
@@ -660,6 +665,8 @@ mod tests {
         assert!(found(&g, "سباكوم حماسة").is_empty());
         // A proclitic sequence that is not one (ست+) does not open a match.
         assert!(found(&g, "ستباكو").is_empty());
+        // ك opens a name only before the article: "كباكو" is no mention of Baku.
+        assert!(found(&g, "كباكو").is_empty());
     }
 
     #[test]

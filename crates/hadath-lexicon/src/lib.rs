@@ -172,6 +172,9 @@ pub struct RoleContext {
     pub numbered: std::collections::HashSet<String>,
     /// Place nouns that make a place with the unknown word after them (حي المغاير، وادي عقان).
     pub sites: std::collections::HashSet<String>,
+    /// Body words that with a nationality describe rather than name (الحكومة السودانية، السلطات التركية،
+    /// الشركات القطرية): role actors, not organisations.
+    pub collective: std::collections::HashSet<String>,
 }
 
 impl RoleContext {
@@ -202,12 +205,13 @@ pub fn parse_role_context(path: &str, text: &str) -> Result<RoleContext, Error> 
             "designator" => &mut out.designators,
             "numbered" => &mut out.numbered,
             "site" => &mut out.sites,
+            "collective" => &mut out.collective,
             other => {
                 return Err(err(
                     path,
                     n,
                     format!(
-                        "class must be filler, honorific, stop, direction, designator, site or numbered, not {other:?}"
+                        "class must be filler, honorific, stop, direction, designator, site, numbered or collective, not {other:?}"
                     ),
                 ))
             }

@@ -850,8 +850,9 @@ impl Segmenter {
         self.split_points_without_edge_test(word.as_bytes(), out);
     }
 
-    /// [`Segmenter::split_points`] without the quick test of the word's first and last characters.
-    fn split_points_without_edge_test(&self, word: &[u8], out: &mut Vec<usize>) {
+    /// [`Segmenter::split_points`] without the quick test of the word's first and last characters: the
+    /// segmenter as it was before that test (the property tests compare the two).
+    pub(crate) fn split_points_without_edge_test(&self, word: &[u8], out: &mut Vec<usize>) {
         out.clear();
         let bytes = word;
         if bytes.len() > u32::MAX as usize {
@@ -1194,13 +1195,14 @@ impl Cand {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
     const STEMS: &str = include_str!("../../../data/lexicon/seg-stems.tsv");
 
-    fn seg() -> &'static Segmenter {
+    /// The segmenter over the shipped lexicon.
+    pub(crate) fn seg() -> &'static Segmenter {
         static SEG: std::sync::OnceLock<Segmenter> = std::sync::OnceLock::new();
         SEG.get_or_init(|| Segmenter::new(SegLexicon::from_tsv(STEMS).expect("seg-stems.tsv parses")))
     }
@@ -1580,15 +1582,9 @@ impl Segmenter {
 
 #[cfg(test)]
 mod cache_tests {
+    use super::tests::seg;
     use super::*;
     use proptest::prelude::*;
-
-    fn seg() -> &'static Segmenter {
-        static S: std::sync::OnceLock<Segmenter> = std::sync::OnceLock::new();
-        S.get_or_init(|| {
-            Segmenter::new(SegLexicon::from_tsv(include_str!("../../../data/lexicon/seg-stems.tsv")).unwrap())
-        })
-    }
 
     #[test]
     fn a_cut_character_is_no_word() {
@@ -1605,8 +1601,8 @@ mod cache_tests {
             let mut b = [0u8; 24];
             b[..n].copy_from_slice(&bytes[..n]);
             b[23] = n as u8;
-            let (w, _) = b.as_chunks::<8>();
-            let want = [u64::from_le_bytes(w[0]), u64::from_le_bytes(w[1]), u64::from_le_bytes(w[2])];
+            let word = |k: usize| u64::from_le_bytes(b[8 * k..8 * k + 8].try_into().unwrap());
+            let want = [word(0), word(1), word(2)];
             assert_eq!(SegCache::key(&bytes[..n]), want, "length {n}");
         }
     }
@@ -1642,15 +1638,9 @@ mod cache_tests {
 
 #[cfg(test)]
 mod edge_tests {
+    use super::tests::seg;
     use super::*;
     use proptest::prelude::*;
-
-    fn seg() -> &'static Segmenter {
-        static S: std::sync::OnceLock<Segmenter> = std::sync::OnceLock::new();
-        S.get_or_init(|| {
-            Segmenter::new(SegLexicon::from_tsv(include_str!("../../../data/lexicon/seg-stems.tsv")).unwrap())
-        })
-    }
 
     /// The split points without the edge test (the segmenter as it was).
     fn full(word: &str) -> Vec<usize> {

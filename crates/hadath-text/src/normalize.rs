@@ -448,8 +448,6 @@ impl<'a> Folder<'a> {
     }
 }
 
-/// Folds of U+0600–U+06FF, computed at compile time from [`fold_char`], so the table and the rules cannot
-/// drift.
 /// For U+0600–U+06FF: the replacement when [`fold_char`] replaces the character by another of two bytes.
 static ARABIC_SAME: [char; 256] = {
     let mut t = ['\0'; 256];
@@ -465,6 +463,8 @@ static ARABIC_SAME: [char; 256] = {
     t
 };
 
+/// Folds of U+0600–U+06FF, computed at compile time from [`fold_char`], so the table and the rules cannot
+/// drift.
 static ARABIC_FOLD: [Fold; 256] = {
     let mut t = [Fold::Keep; 256];
     let mut k = 0;

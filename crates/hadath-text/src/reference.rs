@@ -1,6 +1,5 @@
 //! The text core's functions as they were before the fused and table-driven scanners: the reference the
 //! property tests compare the fast code with. Test builds only.
-#![allow(dead_code, missing_docs)]
 
 use std::ops::Range;
 
@@ -700,6 +699,24 @@ pub(crate) mod tests {
         prop::collection::vec(prop::sample::select(fragments), 0..40).prop_map(|v| v.concat())
     }
 
+    /// Text mixing [`texty`]'s fragments with single characters of any kind: control characters,
+    /// combining marks of other scripts, the Arabic blocks and anything else (`\PC` leaves controls and
+    /// format characters out).
+    pub(crate) fn mixed() -> impl Strategy<Value = String> {
+        let one = prop_oneof![
+            texty(),
+            any::<char>().prop_map(String::from),
+            (0u32..0x20).prop_map(|u| char::from_u32(u).map(String::from).unwrap_or_default()),
+            (0x0300u32..0x0370).prop_map(|u| char::from_u32(u).map(String::from).unwrap_or_default()),
+            (0x0600u32..0x0700).prop_map(|u| char::from_u32(u).map(String::from).unwrap_or_default()),
+            (0x0750u32..0x0780).prop_map(|u| char::from_u32(u).map(String::from).unwrap_or_default()),
+            (0x08A0u32..0x0900).prop_map(|u| char::from_u32(u).map(String::from).unwrap_or_default()),
+            (0x2000u32..0x2070).prop_map(|u| char::from_u32(u).map(String::from).unwrap_or_default()),
+            (0xFB50u32..0xFF00).prop_map(|u| char::from_u32(u).map(String::from).unwrap_or_default()),
+        ];
+        prop::collection::vec(one, 0..12).prop_map(|v| v.concat())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(3000))]
 
@@ -729,6 +746,25 @@ pub(crate) mod tests {
 
         #[test]
         fn tokens_equal_reference(s in texty()) {
+            let fast: Vec<_> = crate::tokens::tokenize(&s).collect();
+            let slow: Vec<_> = super::tokenize(&s).collect();
+            prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn match_form_equals_reference_mixed(s in mixed()) {
+            prop_assert_eq!(crate::normalize::MatchForm::new(&s), super::match_form(&s));
+        }
+
+        #[test]
+        fn sentences_equal_reference_mixed(s in mixed()) {
+            let fast: Vec<_> = crate::sentences::sentences(&s).collect();
+            let slow: Vec<_> = super::sentences(&s).collect();
+            prop_assert_eq!(fast, slow);
+        }
+
+        #[test]
+        fn tokens_equal_reference_mixed(s in mixed()) {
             let fast: Vec<_> = crate::tokens::tokenize(&s).collect();
             let slow: Vec<_> = super::tokenize(&s).collect();
             prop_assert_eq!(fast, slow);

@@ -130,6 +130,17 @@ pub fn scan(text: &str) -> Scan {
     Scan { match_form, sentences, tokens }
 }
 
+/// The class of the character at `i` (a char boundary) by its two bytes, if there are two.
+#[inline(always)]
+fn pair_class(bytes: &[u8], i: usize) -> Option<u8> {
+    // (`i < len - 1` lets the compiler drop the bounds checks of both bytes.)
+    if i < bytes.len().saturating_sub(1) {
+        Some(CLASS[usize::from(bytes[i]) | usize::from(bytes[i + 1]) << 8])
+    } else {
+        None
+    }
+}
+
 /// The state of [`scan`].
 struct Scanner<'a> {
     bytes: &'a [u8],
@@ -150,65 +161,50 @@ impl Scanner<'_> {
         loop {
             // A word from `i`: its characters two bytes at a time (the Arabic block), one table load each.
             let start = i;
-            let rest = bytes.get(i..).unwrap_or_default();
-            let (pairs, _) = rest.as_chunks::<2>();
-            let mut k = 0;
-            // The class of the character after the word (0: the end of the text, or its last byte).
+            // The class of the character after the word; 0 for one outside ASCII and the Arabic block, or
+            // when at most one byte of the text is left.
             let after = 'word: loop {
                 // After a removed character the folder is not aligned: fold until a character realigns it.
                 while !self.folder.aligned {
-                    let Some(pair) = pairs.get(k) else { break 'word 0 };
-                    let class = CLASS[usize::from(u16::from_le_bytes(*pair))];
+                    let Some(class) = pair_class(bytes, i) else { break 'word 0 };
                     if class & WORD == 0 {
                         break 'word class;
                     }
-                    self.folder.fold_at(i + 2 * k);
-                    k += 1;
+                    i += self.folder.fold_at(i);
                 }
                 // The hot loop: letters the match form keeps as they are.
-                let mut class = 0;
-                while k < pairs.len() {
-                    class = CLASS[usize::from(u16::from_le_bytes(pairs[k]))];
+                let class = loop {
+                    let Some(class) = pair_class(bytes, i) else { break 'word 0 };
                     if class & (WORD | KEEP_STEP) != WORD | 2 {
-                        break;
+                        break class;
                     }
-                    k += 1;
-                }
-                if k == pairs.len() {
-                    break 'word 0;
-                }
+                    i += 2;
+                };
                 if class & WORD == 0 {
                     break 'word class;
                 }
                 // A letter or mark the match form changes (ة أ إ ى, diacritics, tatweel).
                 if class & SAME2 != 0 {
-                    self.folder.replace2(i + 2 * k);
+                    self.folder.replace2(i);
                 } else {
-                    self.folder.fold_at(i + 2 * k);
+                    self.folder.fold_at(i);
                 }
-                k += 1;
+                i += 2;
             };
-            i += 2 * k;
-            let mut after = after;
             if after == 0 && i + 1 < bytes.len() {
                 // Not ASCII nor the Arabic block: letters and marks of the other Arabic blocks go on.
                 let end = self.tok.arabic_run_general(i);
                 self.fold_range(i, end);
                 i = end;
-                after = 0;
             }
             self.tokens.push(Token { kind: TokenKind::Arabic, span: start..i });
             // A single space (or a character of the same class), then another word?
-            if after == space {
-                if let Some(&[b0, b1]) = bytes.get(i + 1..i + 3) {
-                    if CLASS[usize::from(u16::from_le_bytes([b0, b1]))] & WORD != 0 {
-                        if !self.folder.aligned {
-                            self.folder.fold_at(i);
-                        }
-                        i += 1;
-                        continue;
-                    }
+            if after == space && pair_class(bytes, i + 1).is_some_and(|class| class & WORD != 0) {
+                if !self.folder.aligned {
+                    self.folder.fold_at(i);
                 }
+                i += 1;
+                continue;
             }
             return i;
         }
@@ -235,12 +231,30 @@ impl Scanner<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clitics::tests::seg;
+    use crate::clitics::SegCache;
     use crate::sentences::sentences;
     use crate::tokens::tokenize;
     use proptest::prelude::*;
 
+    /// The segments of every Arabic token, as the engine gets them (the scan's tokens, the cached
+    /// segmenter on their spans).
+    fn segments(s: &str, tokens: &[Token], cache: &mut SegCache) -> Vec<Vec<usize>> {
+        let mut points = Vec::new();
+        let mut out = Vec::new();
+        for t in tokens.iter().filter(|t| t.kind == TokenKind::Arabic) {
+            seg().split_points_cached_at(s, t.span.clone(), cache, &mut points);
+            out.push(points.clone());
+        }
+        out
+    }
+
     fn check(s: &str) -> Result<(), TestCaseError> {
         let got = scan(s);
+        for r in got.tokens.iter().map(|t| &t.span).chain(&got.sentences) {
+            prop_assert!(r.start < r.end && r.end <= s.len(), "span {:?}", r);
+            prop_assert!(s.is_char_boundary(r.start) && s.is_char_boundary(r.end), "span {:?}", r);
+        }
         prop_assert_eq!(&got.match_form, &MatchForm::new(s));
         prop_assert_eq!(&got.sentences, &sentences(s).collect::<Vec<_>>());
         prop_assert_eq!(&got.tokens, &tokenize(s).collect::<Vec<_>>());
@@ -256,7 +270,21 @@ mod tests {
         // And the reference implementations, for good measure.
         prop_assert_eq!(&got.match_form, &crate::reference::match_form(s));
         prop_assert_eq!(&got.sentences, &crate::reference::sentences(s).collect::<Vec<_>>());
-        prop_assert_eq!(&got.tokens, &crate::reference::tokenize(s).collect::<Vec<_>>());
+        let old_tokens: Vec<Token> = crate::reference::tokenize(s).collect();
+        prop_assert_eq!(&got.tokens, &old_tokens);
+        // The segments: through a cache (a tiny one, where words collide, and the default one) as from the
+        // segmenter as it was, on the old tokens.
+        let want: Vec<Vec<usize>> = old_tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Arabic)
+            .map(|t| {
+                let mut points = vec![99];
+                seg().split_points_without_edge_test(s[t.span.clone()].as_bytes(), &mut points);
+                points
+            })
+            .collect();
+        prop_assert_eq!(&segments(s, &got.tokens, &mut SegCache::new(4)), &want);
+        prop_assert_eq!(&segments(s, &got.tokens, &mut SegCache::new(1 << 10)), &want);
         Ok(())
     }
 
@@ -293,6 +321,11 @@ mod tests {
 
         #[test]
         fn equals_the_separate_functions_any(s in "\\PC{0,80}") {
+            check(&s)?;
+        }
+
+        #[test]
+        fn equals_the_separate_functions_mixed(s in crate::reference::tests::mixed()) {
             check(&s)?;
         }
     }

@@ -2,8 +2,10 @@
 //!
 //! The corpus is loaded into memory first (not timed). Then, on one thread, each pass runs over every
 //! article: the floor (UTF-8 validation of the same bytes, what any reader must do), and the pipeline
-//! stages cumulatively (decode; + match form; + sentences; + tokens; + clitic segmentation). Word counts are
-//! checked inside the timed loop so no pass can skip work. A last pass runs the full pipeline on all cores.
+//! stages cumulatively, each function on its own (decode; + match form; + sentences; + tokens), then as the
+//! engine runs them: decode + the fused scanner (match form, sentences and tokens in one pass); + clitic
+//! segmentation (the full pipeline). Word counts are checked inside the timed loop so no pass can skip work.
+//! A last pass runs the full pipeline on all cores. `--stage` runs one pass alone (for instruction counts).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -15,6 +17,7 @@ use hadath_core::decode::{decode, EncodingChoice};
 use hadath_core::{Engine, ExtractOptions, Input};
 use hadath_text::clitics::SegCache;
 use hadath_text::normalize::MatchForm;
+use hadath_text::scan::scan;
 use hadath_text::sentences::sentences;
 use hadath_text::tokens::{tokenize, TokenKind};
 
@@ -29,6 +32,18 @@ pub struct BenchArgs {
     /// Run each pass this many times and report the fastest.
     #[arg(long, default_value_t = 3)]
     repeat: usize,
+    /// Run only this pass (cumulative, on one thread) and skip the others: for instruction counts under
+    /// `valgrind --tool=callgrind --toggle-collect='*bench*pass*'`, which then counts that pass alone.
+    #[arg(long, value_enum)]
+    stage: Option<Stage>,
+    /// Words the per-thread segmentation memo holds (rounded up to a power of two); the default is
+    /// `SegCache::default()`'s, what `hadath segment` uses.
+    #[arg(long)]
+    seg_cache: Option<usize>,
+}
+
+fn seg_cache(slots: Option<usize>) -> SegCache {
+    slots.map_or_else(SegCache::default, SegCache::new)
 }
 
 fn collect_files(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -100,13 +115,21 @@ fn load(paths: &[PathBuf]) -> Result<Vec<Vec<u8>>> {
     Ok(out)
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
 enum Stage {
+    /// UTF-8 validation of the bytes.
     Floor,
+    /// Decoding.
     Decode,
+    /// + match form.
     Normalise,
+    /// + sentences.
     Sentences,
+    /// + tokens.
     Tokens,
+    /// Decoding + the fused scanner (match form, sentences and tokens in one pass).
+    Scan,
+    /// + clitic segmentation: the full pipeline, as the engine runs it.
     Segment,
 }
 
@@ -118,6 +141,7 @@ impl Stage {
             Stage::Normalise => "+ match form (normalise + offset map)",
             Stage::Sentences => "+ sentences",
             Stage::Tokens => "+ tokens",
+            Stage::Scan => "decode + fused scan (form, sentences, tokens)",
             Stage::Segment => "+ clitic segmentation (full pipeline)",
         }
     }
@@ -137,6 +161,25 @@ fn run_one(engine: &Engine, bytes: &[u8], stage: Stage, scratch: &mut Vec<usize>
     if stage == Stage::Decode {
         return (0, check);
     }
+    if matches!(stage, Stage::Scan | Stage::Segment) {
+        // The match form, sentences and tokens in one pass, then segmentation: what the engine runs.
+        let s = scan(text);
+        check += s.match_form.text().len() as u64;
+        for r in &s.sentences {
+            check += r.end as u64;
+        }
+        let mut words = 0u64;
+        for t in &s.tokens {
+            if matches!(t.kind, TokenKind::Arabic | TokenKind::Latin | TokenKind::Number) {
+                words += 1;
+            }
+            if stage == Stage::Segment && t.kind == TokenKind::Arabic {
+                engine.lexicon().segmenter.split_points_cached_at(text, t.span.clone(), cache, scratch);
+                check += scratch.len() as u64;
+            }
+        }
+        return (words, check);
+    }
     let mf = MatchForm::new(text);
     check += mf.text().len() as u64;
     if stage == Stage::Normalise {
@@ -153,10 +196,6 @@ fn run_one(engine: &Engine, bytes: &[u8], stage: Stage, scratch: &mut Vec<usize>
         if matches!(t.kind, TokenKind::Arabic | TokenKind::Latin | TokenKind::Number) {
             words += 1;
         }
-        if stage == Stage::Segment && t.kind == TokenKind::Arabic {
-            engine.lexicon().segmenter.split_points_cached(&text[t.span.clone()], cache, scratch);
-            check += scratch.len() as u64;
-        }
     }
     (words, check)
 }
@@ -166,17 +205,19 @@ struct Measured {
     words: u64,
 }
 
-fn pass(engine: &Engine, corpus: &[Vec<u8>], stage: Stage, repeat: usize) -> Measured {
+/// Runs `stage` over the corpus `repeat` times; `cache` (the segmentation memo) is set up by the caller, like
+/// the corpus, outside the measured work.
+#[inline(never)]
+fn pass(engine: &Engine, corpus: &[Vec<u8>], stage: Stage, repeat: usize, cache: &mut SegCache) -> Measured {
     let mut best = Duration::MAX;
     let mut words_seen = None;
     let mut scratch = Vec::with_capacity(8);
-    let mut cache = SegCache::default();
     for _ in 0..repeat.max(1) {
         let t = Instant::now();
         let mut words = 0u64;
         let mut check = 0u64;
         for a in corpus {
-            let (w, c) = run_one(engine, a, stage, &mut scratch, &mut cache);
+            let (w, c) = run_one(engine, a, stage, &mut scratch, cache);
             words += w;
             check = check.wrapping_add(c);
         }
@@ -220,20 +261,34 @@ pub fn run(a: BenchArgs) -> Result<()> {
         t.elapsed().as_secs_f64(),
         a.repeat
     );
-    let full_words = pass(&engine, &corpus, Stage::Tokens, 1).words;
-    println!("{:<42} {:>12} {:>10} {:>12}", "pass", "articles/s", "MB/s", "words/s");
+    if let Some(stage) = a.stage {
+        let m = pass(&engine, &corpus, stage, a.repeat, &mut seg_cache(a.seg_cache));
+        println!(
+            "{}: {:.0} articles/s, {:.1} MB/s, {:.2} M words/s; words: {}",
+            stage.label(),
+            corpus.len() as f64 / m.secs,
+            bytes as f64 / 1e6 / m.secs,
+            m.words as f64 / 1e6 / m.secs,
+            m.words
+        );
+        return Ok(());
+    }
+    let full_words = pass(&engine, &corpus, Stage::Tokens, 1, &mut seg_cache(None)).words;
+    println!("{:<46} {:>12} {:>10} {:>12}", "pass", "articles/s", "MB/s", "words/s");
     let mut floor_mbs = 0.0;
-    for stage in [Stage::Floor, Stage::Decode, Stage::Normalise, Stage::Sentences, Stage::Tokens, Stage::Segment] {
-        let m = pass(&engine, &corpus, stage, a.repeat);
+    for stage in
+        [Stage::Floor, Stage::Decode, Stage::Normalise, Stage::Sentences, Stage::Tokens, Stage::Scan, Stage::Segment]
+    {
+        let m = pass(&engine, &corpus, stage, a.repeat, &mut seg_cache(a.seg_cache));
         let mbs = bytes as f64 / 1e6 / m.secs;
         if stage == Stage::Floor {
             floor_mbs = mbs;
         }
-        if matches!(stage, Stage::Tokens | Stage::Segment) {
+        if matches!(stage, Stage::Tokens | Stage::Scan | Stage::Segment) {
             assert_eq!(m.words, full_words);
         }
         println!(
-            "{:<42} {:>12.0} {:>10.1} {:>12}",
+            "{:<46} {:>12.0} {:>10.1} {:>12}",
             stage.label(),
             corpus.len() as f64 / m.secs,
             mbs,
@@ -243,24 +298,28 @@ pub fn run(a: BenchArgs) -> Result<()> {
             println!("full pipeline / floor: {:.1}x slower than a plain UTF-8 read", floor_mbs / mbs);
         }
     }
-    // All cores.
+    // All cores: one share of the corpus and one segmentation memo (set up before the clock starts) per
+    // thread.
     let threads = rayon::current_num_threads();
+    let share = corpus.len().div_ceil(threads).max(1);
+    let mut caches: Vec<SegCache> = (0..corpus.len().div_ceil(share)).map(|_| seg_cache(a.seg_cache)).collect();
     let mut best = Duration::MAX;
     for _ in 0..a.repeat.max(1) {
         let t = Instant::now();
         let words: u64 = corpus
-            .par_iter()
-            .map_init(
-                || (Vec::with_capacity(8), SegCache::default()),
-                |(scratch, cache), art| run_one(&engine, art, Stage::Segment, scratch, cache).0,
-            )
+            .par_chunks(share)
+            .zip(caches.par_iter_mut())
+            .map(|(arts, cache)| {
+                let mut scratch = Vec::with_capacity(8);
+                arts.iter().map(|art| run_one(&engine, art, Stage::Segment, &mut scratch, cache).0).sum::<u64>()
+            })
             .sum();
         assert_eq!(words, full_words);
         best = best.min(t.elapsed());
     }
     let secs = best.as_secs_f64();
     println!(
-        "{:<42} {:>12.0} {:>10.1} {:>12}",
+        "{:<46} {:>12.0} {:>10.1} {:>12}",
         format!("full pipeline, {threads} threads"),
         corpus.len() as f64 / secs,
         bytes as f64 / 1e6 / secs,
@@ -295,7 +354,7 @@ pub fn run(a: BenchArgs) -> Result<()> {
     ] {
         let secs = d.as_secs_f64();
         println!(
-            "{:<42} {:>12.0} {:>10.1} {:>12}",
+            "{:<46} {:>12.0} {:>10.1} {:>12}",
             label,
             inputs.len() as f64 / secs,
             bytes as f64 / 1e6 / secs,

@@ -8,10 +8,9 @@ use sha2::{Digest, Sha256};
 
 use hadath_lexicon::{AttributionField, Lexicon};
 use hadath_text::clitics::SegCache;
-use hadath_text::normalize::MatchForm;
-use hadath_text::sentences::sentences;
+use hadath_text::scan::{scan, tokens_in, Scan};
 use hadath_text::span::CharIndex;
-use hadath_text::tokens::{tokenize, TokenKind};
+use hadath_text::tokens::{tokenize, Token, TokenKind};
 
 use crate::input::Input;
 use hadath_ner::features::FeatureSet;
@@ -107,7 +106,8 @@ impl Engine {
         let text = input.text.as_str();
         let idx = CharIndex::new(text);
         let span = |r: &Range<usize>| Span { start: idx.char_offset(r.start), end: idx.char_offset(r.end) };
-        let mf = MatchForm::new(text);
+        // The match form, the sentences and the tokens in one pass over the text.
+        let Scan { match_form: mf, sentences: sentence_spans, tokens } = scan(text);
         let hash = content_hash(mf.text());
 
         let structure = analyse(text, &self.lex, input.title.is_none());
@@ -165,8 +165,7 @@ impl Engine {
                 Some((d.agency.clone()?, a.name.clone(), Some(a.country.clone())))
             })
             .collect();
-        let sentence_spans: Vec<Range<usize>> = sentences(text).collect();
-        let tagged = self.tag_names(text, &sentence_spans);
+        let tagged = self.tag_names(text, &sentence_spans, &tokens);
         let date = input.published.as_deref().and_then(|p| p.replace('-', "").parse::<u32>().ok());
         let (mut found, role_actors) = find_entities_and_roles(
             &self.lex.gazetteer,
@@ -283,7 +282,7 @@ impl Engine {
     /// (و ف ب ك ل, or the ل of لل) stays outside the span, as the segmenter splits it. When the model was
     /// trained with lexicon features (gazetteer matches, name words), each sentence's tokens get them from
     /// the same function as in training ([`Lexicon::ner_features`]).
-    fn tag_names(&self, text: &str, sentence_spans: &[Range<usize>]) -> Vec<TaggedName> {
+    fn tag_names(&self, text: &str, sentence_spans: &[Range<usize>], tokens: &[Token]) -> Vec<TaggedName> {
         let mut tagger = self.ner.tagger();
         let use_gaz = self.ner.feature_set().has(FeatureSet::GAZ);
         let mut found = Vec::new();
@@ -294,7 +293,8 @@ impl Engine {
         for s in sentence_spans {
             let sentence = &text[s.clone()];
             spans.clear();
-            spans.extend(tokenize(sentence).map(|t| t.span));
+            // The sentence's tokens, as `tokenize(sentence)` gives them.
+            spans.extend(tokens_in(tokens, s).iter().map(|t| t.span.start - s.start..t.span.end - s.start));
             let words: Vec<&str> = spans.iter().map(|r| &sentence[r.clone()]).collect();
             if use_gaz {
                 self.lex.ner_features(sentence, &spans, &mut gaz);
@@ -360,6 +360,7 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hadath_text::normalize::MatchForm;
     use proptest::prelude::*;
     use std::sync::OnceLock;
 

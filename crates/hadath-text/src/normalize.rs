@@ -18,6 +18,8 @@
 
 use std::ops::Range;
 
+use crate::class::{index, CLASS, KEEP_STEP};
+
 /// What one original character becomes in the match form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fold {
@@ -34,7 +36,7 @@ pub enum Fold {
 /// The match-form fold of one character. Pure and total; `fold_char` of a folded character is `Keep`
 /// (which makes normalisation idempotent).
 #[inline]
-pub fn fold_char(c: char) -> Fold {
+pub const fn fold_char(c: char) -> Fold {
     let u = c as u32;
     if u < 0x80 {
         return if c.is_ascii_uppercase() { Fold::One(c.to_ascii_lowercase()) } else { Fold::Keep };
@@ -45,8 +47,8 @@ pub fn fold_char(c: char) -> Fold {
         0x0649 | 0x06CC => Fold::One('ي'),
         0x0629 => Fold::One('ه'),
         0x06A9 => Fold::One('ك'),
-        0x0660..=0x0669 => Fold::One(char::from(b'0' + (u - 0x0660) as u8)),
-        0x06F0..=0x06F9 => Fold::One(char::from(b'0' + (u - 0x06F0) as u8)),
+        0x0660..=0x0669 => Fold::One((b'0' + (u - 0x0660) as u8) as char),
+        0x06F0..=0x06F9 => Fold::One((b'0' + (u - 0x06F0) as u8) as char),
         0x200B..=0x200F | 0x061C | 0xFEFF | 0x00AD | 0x2060 | 0x202A..=0x202E | 0x2066..=0x2069 => Fold::Drop,
         0x00A0 | 0x2000..=0x200A | 0x202F | 0x205F | 0x3000 => Fold::One(' '),
         0xFE70..=0xFEFC => fold_presentation(u),
@@ -55,13 +57,13 @@ pub fn fold_char(c: char) -> Fold {
 }
 
 /// Arabic Presentation Forms-B (U+FE70–U+FEFC) to base letters, already folded.
-fn fold_presentation(u: u32) -> Fold {
+const fn fold_presentation(u: u32) -> Fold {
     // Harakat forms U+FE70–U+FE7F are diacritics.
     if u <= 0xFE7F {
         return Fold::Drop;
     }
     // Lam-alef ligatures.
-    if (0xFEF5..=0xFEFC).contains(&u) {
+    if matches!(u, 0xFEF5..=0xFEFC) {
         return Fold::Two('ل', 'ا');
     }
     // Letter forms, grouped by base letter with 1, 2 or 4 positional forms each.
@@ -103,10 +105,13 @@ fn fold_presentation(u: u32) -> Fold {
         (0xFEEF, 2, 'ي'), // ى
         (0xFEF1, 4, 'ي'),
     ];
-    for &(start, n, base) in GROUPS {
+    let mut k = 0;
+    while k < GROUPS.len() {
+        let (start, n, base) = GROUPS[k];
         if u >= start && u < start + n {
             return Fold::One(base);
         }
+        k += 1;
     }
     Fold::Keep
 }
@@ -115,11 +120,11 @@ fn fold_presentation(u: u32) -> Fold {
 /// original starting at `original`, either byte for byte (`expand == None`) or as one original character of
 /// `expand.1` bytes that became `expand.0` bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Anchor {
-    matched: u32,
-    original: u32,
+pub(crate) struct Anchor {
+    pub(crate) matched: u32,
+    pub(crate) original: u32,
     /// `(match_len, original_len)` when this anchor starts a character whose byte length changed.
-    changed: Option<(u8, u8)>,
+    pub(crate) changed: Option<(u8, u8)>,
 }
 
 /// Maps byte offsets in the match form back to byte offsets in the original text, and the other way.
@@ -253,133 +258,35 @@ impl MatchForm {
     /// One pass over the bytes: runs of unchanged characters are copied as slices; the Arabic block
     /// (U+0600–U+06FF) goes through a table built from [`fold_char`], so the table and the rules cannot drift.
     pub fn new(original: &str) -> MatchForm {
-        let table = arabic_table();
-        let keep = arabic_keep_table();
         let bytes = original.as_bytes();
-        let mut text = String::with_capacity(original.len());
-        let mut anchors: Vec<Anchor> = Vec::new();
-        // Is the current run byte-for-byte aligned with the last anchor (or the implicit origin)?
-        let mut aligned = true;
-        // Start of the pending run of unchanged bytes, copied lazily.
-        let mut run = 0usize;
+        let mut f = Folder::new(original);
         let mut i = 0usize;
-        macro_rules! flush {
-            () => {
-                if run < i {
-                    text.push_str(&original[run..i]);
-                }
-            };
-        }
-        macro_rules! realign {
-            () => {
-                if !aligned {
-                    anchors.push(Anchor { matched: text.len() as u32, original: i as u32, changed: None });
-                    aligned = true;
-                }
-            };
-        }
         while i < bytes.len() {
-            // Hot loop: while aligned, step over characters the match form keeps as they are.
-            if aligned {
-                while i < bytes.len() {
-                    let b = bytes[i];
-                    if b < 0x80 {
-                        if b.is_ascii_uppercase() {
-                            break;
-                        }
-                        i += 1;
-                    } else if (0xD8..=0xDB).contains(&b)
-                        && keep[(((b & 0x03) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize]
-                    {
-                        i += 2;
-                    } else {
+            // Hot loop: while aligned, step over characters the match form keeps as they are, one table load
+            // each (ASCII or the Arabic block); anything else, and the text's last byte, goes through
+            // `Folder::fold_at`.
+            if f.aligned {
+                let last = bytes.len() - 1;
+                while i < last {
+                    let keep = CLASS[index(bytes, i)] & KEEP_STEP;
+                    if keep == 0 {
                         break;
                     }
+                    i += usize::from(keep);
                 }
                 if i >= bytes.len() {
                     break;
                 }
             }
-            let b = bytes[i];
-            if b < 0x80 {
-                if b.is_ascii_uppercase() {
-                    flush!();
-                    realign!();
-                    text.push(b.to_ascii_lowercase() as char);
-                    i += 1;
-                    run = i;
-                } else {
-                    if !aligned {
-                        flush!();
-                        realign!();
-                        run = i;
-                    }
-                    i += 1;
-                }
-                continue;
-            }
-            let (fold, clen) = if (0xD8..=0xDB).contains(&b) {
-                // The Arabic block: index the table straight from the two bytes.
-                (table[(((b & 0x03) as usize) << 6) | (bytes[i + 1] & 0x3F) as usize], 2)
-            } else {
-                let (c, clen) = decode_at(bytes, i);
-                (fold_char(c), clen)
-            };
-            if fold == Fold::Keep && aligned {
-                i += clen;
-                continue;
-            }
-            match fold {
-                Fold::Keep => {
-                    if !aligned {
-                        flush!();
-                        realign!();
-                        run = i;
-                    }
-                    i += clen;
-                }
-                Fold::Drop => {
-                    flush!();
-                    aligned = false;
-                    i += clen;
-                    run = i;
-                }
-                Fold::One(r) if r.len_utf8() == clen => {
-                    flush!();
-                    realign!();
-                    text.push(r);
-                    i += clen;
-                    run = i;
-                }
-                Fold::One(r) => {
-                    flush!();
-                    anchors.push(Anchor {
-                        matched: text.len() as u32,
-                        original: i as u32,
-                        changed: Some((r.len_utf8() as u8, clen as u8)),
-                    });
-                    text.push(r);
-                    aligned = false;
-                    i += clen;
-                    run = i;
-                }
-                Fold::Two(a, b2) => {
-                    flush!();
-                    anchors.push(Anchor {
-                        matched: text.len() as u32,
-                        original: i as u32,
-                        changed: Some(((a.len_utf8() + b2.len_utf8()) as u8, clen as u8)),
-                    });
-                    text.push(a);
-                    text.push(b2);
-                    aligned = false;
-                    i += clen;
-                    run = i;
-                }
-            }
+            i += f.fold_at(i);
         }
-        flush!();
-        let map = OffsetMap { anchors, match_len: text.len() as u32, original_len: original.len() as u32 };
+        f.finish()
+    }
+
+    /// A match form from its parts (the reference implementation in tests).
+    #[cfg(test)]
+    pub(crate) fn from_parts(text: String, anchors: Vec<Anchor>, original_len: u32) -> MatchForm {
+        let map = OffsetMap { anchors, match_len: text.len() as u32, original_len };
         MatchForm { text, map }
     }
 
@@ -399,25 +306,176 @@ impl MatchForm {
     }
 }
 
-/// Folds of U+0600–U+06FF, computed once from [`fold_char`].
-fn arabic_table() -> &'static [Fold; 256] {
-    static TABLE: std::sync::OnceLock<[Fold; 256]> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut t = [Fold::Keep; 256];
-        for (k, slot) in t.iter_mut().enumerate() {
-            if let Some(c) = char::from_u32(0x0600 + k as u32) {
-                *slot = fold_char(c);
-            }
-        }
-        t
-    })
+/// The match form under construction, one character at a time: [`MatchForm::new`] and the fused scanner
+/// ([`crate::scan`]) drive it. Runs of characters kept as they are cost nothing: they are copied lazily, when
+/// a changed character ends them.
+pub(crate) struct Folder<'a> {
+    original: &'a str,
+    text: String,
+    anchors: Vec<Anchor>,
+    /// Is the current run byte-for-byte aligned with the last anchor (or the implicit origin)? While it is,
+    /// a character kept as it is needs no call to [`Folder::fold_at`].
+    pub(crate) aligned: bool,
+    /// Start of the pending run of unchanged bytes.
+    run: usize,
 }
 
-/// For U+0600–U+06FF: is the fold `Keep`?
-fn arabic_keep_table() -> &'static [bool; 256] {
-    static TABLE: std::sync::OnceLock<[bool; 256]> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| arabic_table().map(|f| f == Fold::Keep))
+impl<'a> Folder<'a> {
+    #[inline]
+    pub(crate) fn new(original: &'a str) -> Folder<'a> {
+        Folder { original, text: String::with_capacity(original.len()), anchors: Vec::new(), aligned: true, run: 0 }
+    }
+
+    /// Folds the character starting at byte `i` (a char boundary before the end) and returns its length.
+    /// Every character between the previous call's and `i` must be one the match form keeps as it is, and
+    /// the folder must have been aligned over them.
+    #[inline]
+    pub(crate) fn fold_at(&mut self, i: usize) -> usize {
+        let original = self.original;
+        let bytes = original.as_bytes();
+        macro_rules! flush {
+            () => {
+                if self.run < i {
+                    self.text.push_str(&original[self.run..i]);
+                }
+            };
+        }
+        macro_rules! realign {
+            () => {
+                if !self.aligned {
+                    self.anchors.push(Anchor { matched: self.text.len() as u32, original: i as u32, changed: None });
+                    self.aligned = true;
+                }
+            };
+        }
+        let b = bytes[i];
+        if b < 0x80 {
+            if b.is_ascii_uppercase() {
+                flush!();
+                realign!();
+                self.text.push(b.to_ascii_lowercase() as char);
+                self.run = i + 1;
+            } else if !self.aligned {
+                flush!();
+                realign!();
+                self.run = i;
+            }
+            return 1;
+        }
+        let (fold, clen) = if b & 0xFC == 0xD8 {
+            // The Arabic block: index the table straight from the two bytes.
+            (ARABIC_FOLD[usize::from(b & 0x03) << 6 | usize::from(bytes[i + 1] & 0x3F)], 2)
+        } else {
+            let (c, clen) = decode_at(bytes, i);
+            (fold_char(c), clen)
+        };
+        match fold {
+            Fold::Keep => {
+                if !self.aligned {
+                    flush!();
+                    realign!();
+                    self.run = i;
+                }
+            }
+            Fold::Drop => {
+                flush!();
+                self.aligned = false;
+                self.run = i + clen;
+            }
+            Fold::One(r) if r.len_utf8() == clen => {
+                flush!();
+                realign!();
+                self.text.push(r);
+                self.run = i + clen;
+            }
+            Fold::One(r) => {
+                flush!();
+                self.anchors.push(Anchor {
+                    matched: self.text.len() as u32,
+                    original: i as u32,
+                    changed: Some((r.len_utf8() as u8, clen as u8)),
+                });
+                self.text.push(r);
+                self.aligned = false;
+                self.run = i + clen;
+            }
+            Fold::Two(a, b2) => {
+                flush!();
+                self.anchors.push(Anchor {
+                    matched: self.text.len() as u32,
+                    original: i as u32,
+                    changed: Some(((a.len_utf8() + b2.len_utf8()) as u8, clen as u8)),
+                });
+                self.text.push(a);
+                self.text.push(b2);
+                self.aligned = false;
+                self.run = i + clen;
+            }
+        }
+        clen
+    }
+
+    /// [`Folder::fold_at`] for an Arabic-block character the match form replaces by another two-byte
+    /// character (class `SAME2`), while the folder is aligned: the common change (ة أ إ ى), kept short.
+    #[inline(always)]
+    pub(crate) fn replace2(&mut self, i: usize) {
+        debug_assert!(self.aligned);
+        let original = self.original;
+        let bytes = original.as_bytes();
+        if self.run < i {
+            self.text.push_str(&original[self.run..i]);
+        }
+        // The replacements are few (ا ي ه ك): pushing a constant is cheaper than encoding a char.
+        match ARABIC_SAME[usize::from(bytes[i] & 0x03) << 6 | usize::from(bytes[i + 1] & 0x3F)] {
+            'ا' => self.text.push('ا'),
+            'ه' => self.text.push('ه'),
+            'ي' => self.text.push('ي'),
+            c => self.text.push(c),
+        }
+        self.run = i + 2;
+    }
+
+    /// The match form of the whole text (every character must have been passed).
+    #[inline]
+    pub(crate) fn finish(mut self) -> MatchForm {
+        let original = self.original;
+        if self.run < original.len() {
+            self.text.push_str(&original[self.run..]);
+        }
+        let map =
+            OffsetMap { anchors: self.anchors, match_len: self.text.len() as u32, original_len: original.len() as u32 };
+        MatchForm { text: self.text, map }
+    }
 }
+
+/// For U+0600–U+06FF: the replacement when [`fold_char`] replaces the character by another of two bytes.
+static ARABIC_SAME: [char; 256] = {
+    let mut t = ['\0'; 256];
+    let mut k = 0;
+    while k < 256 {
+        if let Fold::One(r) = ARABIC_FOLD[k] {
+            if r.len_utf8() == 2 {
+                t[k] = r;
+            }
+        }
+        k += 1;
+    }
+    t
+};
+
+/// Folds of U+0600–U+06FF, computed at compile time from [`fold_char`], so the table and the rules cannot
+/// drift.
+static ARABIC_FOLD: [Fold; 256] = {
+    let mut t = [Fold::Keep; 256];
+    let mut k = 0;
+    while k < 256 {
+        if let Some(c) = char::from_u32(0x0600 + k as u32) {
+            t[k] = fold_char(c);
+        }
+        k += 1;
+    }
+    t
+};
 
 /// Decodes the char starting at byte `i` of valid UTF-8 `b` (a `str`'s bytes, `i` on a boundary).
 #[inline(always)]

@@ -14,23 +14,9 @@
 
 use std::ops::Range;
 
+use crate::class::SENTENCE_SHIFT;
 use crate::normalize::decode_at;
 use crate::tokens::{is_arabic_letter, is_arabic_mark};
-
-/// Bytes that may belong to a sentence break (see the scan loop in `next`).
-static CANDIDATE: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'.' as usize] = true;
-    t[b'?' as usize] = true;
-    t[b'!' as usize] = true;
-    t[b'\n' as usize] = true;
-    t[b'\r' as usize] = true;
-    t[0x9F] = true;
-    t[0x9B] = true;
-    t[0x94] = true;
-    t[0xE2] = true;
-    t
-};
 
 #[inline]
 fn is_terminator(c: char) -> bool {
@@ -67,6 +53,9 @@ fn is_abbreviation_dot(text: &str, dot: usize) -> bool {
         }
         letters[n] = c;
         n += 1;
+        if n == 2 && (is_arabic_letter(letters[0]) || is_arabic_letter(letters[1])) {
+            return false; // two letters, one Arabic: a word, whatever precedes them
+        }
     }
     match n {
         0 => false,
@@ -95,68 +84,108 @@ impl Iterator for Sentences<'_> {
     type Item = Range<usize>;
 
     fn next(&mut self) -> Option<Range<usize>> {
-        let text = self.text;
-        loop {
-            if self.pos >= text.len() {
-                return None;
-            }
-            let start = self.pos;
-            let mut end = text.len();
-            let mut next = text.len();
-            let bytes = text.as_bytes();
-            let mut i = start;
-            while i < bytes.len() {
-                // Skip, by table, every byte that cannot be part of a line break or a terminator: ASCII
-                // . ? ! \n \r, the second byte of ؟ ؛ ۔ (D8 9F, D8 9B, DB 94), the lead byte of … and the
-                // Unicode line/paragraph separators (E2 80 A6/A8/A9).
-                match bytes[i..].iter().position(|&b| CANDIDATE[b as usize]) {
+        next_sentence(self.text, &mut self.pos, |bytes: &[u8], mut i: usize| {
+            // Skip, by table, every byte that cannot be part of a line break or a terminator: ASCII . ? ! \n
+            // \r, the second byte of ؟ ؛ ۔ (D8 9F, D8 9B, DB 94), the lead byte of … and the Unicode
+            // line/paragraph separators (E2 80 A6/A8/A9). Returns the start of the character found.
+            loop {
+                match bytes[i..].iter().position(|&b| CANDIDATE[usize::from(b)]) {
                     Some(k) => i += k,
-                    None => break,
+                    None => return bytes.len(),
                 }
                 if (0x80..0xC0).contains(&bytes[i]) {
-                    // A continuation byte: is it the end of ؟ ؛ or ۔ ?
-                    let is_term =
-                        i > start && matches!((bytes[i - 1], bytes[i]), (0xD8, 0x9F) | (0xD8, 0x9B) | (0xDB, 0x94));
-                    if !is_term {
-                        i += 1;
-                        continue;
+                    // A continuation byte: is it the end of ؟ ؛ or ۔ ? (`i` > 0: the search starts on a char
+                    // boundary, where no continuation byte is.)
+                    if matches!((bytes[i - 1], bytes[i]), (0xD8, 0x9F) | (0xD8, 0x9B) | (0xDB, 0x94)) {
+                        return i - 1;
                     }
-                    i -= 1;
-                }
-                let (c, clen) = decode_at(bytes, i);
-                if c == '\n' || c == '\r' || c == '\u{2029}' || c == '\u{2028}' {
-                    end = i;
-                    next = i + clen;
-                    break;
-                }
-                if !is_terminator(c) || (c == '.' && is_abbreviation_dot(text, i)) {
-                    i += clen;
+                    i += 1;
                     continue;
                 }
-                // Swallow the rest of the terminator run and any closers.
-                let mut e = i + clen;
-                while e < bytes.len() {
-                    let (d, dlen) = decode_at(bytes, e);
-                    if is_terminator(d) || is_closer(d) {
-                        e += dlen;
-                    } else {
-                        break;
-                    }
-                }
-                if e >= bytes.len() || decode_at(bytes, e).0.is_whitespace() {
-                    end = e;
-                    next = e;
+                return i;
+            }
+        })
+    }
+}
+
+/// Bytes that may belong to a sentence break (see [`Sentences::next`]).
+static CANDIDATE: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'.' as usize] = true;
+    t[b'?' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[0x9F] = true;
+    t[0x9B] = true;
+    t[0x94] = true;
+    t[0xE2] = true;
+    t
+};
+
+/// Whether the character class `class` (from [`CLASS`]) is one where a sentence may end: the characters
+/// where the stop finder of [`next_sentence`] must stop.
+#[inline(always)]
+pub(crate) fn is_stop(class: u8) -> bool {
+    class >> SENTENCE_SHIFT & 3 == 0
+}
+
+/// The next sentence of `text` from `*pos` on (advanced past it), trimmed, or `None` at the end.
+/// `stop(bytes, i)` returns the first char boundary at or after `i` whose class [`is_stop`] (or any char
+/// boundary before it, or the end of the text); it is called with non-decreasing `i`.
+#[inline]
+pub(crate) fn next_sentence(
+    text: &str,
+    pos: &mut usize,
+    mut stop: impl FnMut(&[u8], usize) -> usize,
+) -> Option<Range<usize>> {
+    let bytes = text.as_bytes();
+    loop {
+        if *pos >= text.len() {
+            return None;
+        }
+        let start = *pos;
+        let mut end = text.len();
+        let mut next = text.len();
+        let mut i = start;
+        while i < bytes.len() {
+            i = stop(bytes, i);
+            if i >= bytes.len() {
+                break;
+            }
+            let (c, clen) = decode_at(bytes, i);
+            if c == '\n' || c == '\r' || c == '\u{2029}' || c == '\u{2028}' {
+                end = i;
+                next = i + clen;
+                break;
+            }
+            if !is_terminator(c) || (c == '.' && is_abbreviation_dot(text, i)) {
+                i += clen;
+                continue;
+            }
+            // Swallow the rest of the terminator run and any closers.
+            let mut e = i + clen;
+            while e < bytes.len() {
+                let (d, dlen) = decode_at(bytes, e);
+                if is_terminator(d) || is_closer(d) {
+                    e += dlen;
+                } else {
                     break;
                 }
-                i = e;
             }
-            self.pos = next;
-            let slice = &text[start..end];
-            let trimmed_start = start + (slice.len() - slice.trim_start().len());
-            let trimmed_end = start + slice.trim_end().len();
-            if trimmed_start < trimmed_end {
-                return Some(trimmed_start..trimmed_end);
+            if e >= bytes.len() || decode_at(bytes, e).0.is_whitespace() {
+                end = e;
+                next = e;
+                break;
             }
+            i = e;
+        }
+        *pos = next;
+        let slice = &text[start..end];
+        let trimmed_start = start + (slice.len() - slice.trim_start().len());
+        let trimmed_end = start + slice.trim_end().len();
+        if trimmed_start < trimmed_end {
+            return Some(trimmed_start..trimmed_end);
         }
     }
 }

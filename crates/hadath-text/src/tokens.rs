@@ -14,6 +14,7 @@
 
 use std::ops::Range;
 
+use crate::class::{class_at, index, CLASS, SKIP_SHIFT, WORD};
 use crate::normalize::decode_at;
 
 /// The kind of a token.
@@ -51,37 +52,23 @@ pub struct Token {
 
 /// Is `c` an Arabic-script letter (not a digit or punctuation)?
 #[inline]
-pub fn is_arabic_letter(c: char) -> bool {
+pub const fn is_arabic_letter(c: char) -> bool {
     matches!(c as u32,
         0x0620..=0x064A | 0x066E..=0x066F | 0x0671..=0x06D3 | 0x06D5 | 0x06EE..=0x06EF | 0x06FA..=0x06FC
         | 0x06FF | 0x0750..=0x077F | 0x08A0..=0x08C9 | 0xFB50..=0xFBB1 | 0xFBD3..=0xFD3D | 0xFD50..=0xFDC7
         | 0xFDF0..=0xFDFB | 0xFE80..=0xFEFC)
 }
 
-/// For U+0600–U+06FF: does the char belong inside an Arabic word? Computed once from the predicates.
-fn arabic_word_table() -> &'static [bool; 256] {
-    static TABLE: std::sync::OnceLock<[bool; 256]> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut t = [false; 256];
-        for (k, slot) in t.iter_mut().enumerate() {
-            if let Some(c) = char::from_u32(0x0600 + k as u32) {
-                *slot = is_arabic_letter(c) || is_arabic_mark(c);
-            }
-        }
-        t
-    })
-}
-
 /// Is `c` an Arabic combining mark, tatweel or a joiner that belongs inside an Arabic word?
 #[inline]
-pub fn is_arabic_mark(c: char) -> bool {
+pub const fn is_arabic_mark(c: char) -> bool {
     matches!(c as u32, 0x0610..=0x061A | 0x064B..=0x065F | 0x0670 | 0x0640 | 0x06D6..=0x06ED
         | 0x08CA..=0x08FF | 0xFE70..=0xFE7F | 0x200C | 0x200D)
 }
 
 /// Value of an ASCII, Arabic-Indic or Extended Arabic-Indic digit.
 #[inline]
-pub fn digit_value(c: char) -> Option<u32> {
+pub const fn digit_value(c: char) -> Option<u32> {
     match c {
         '0'..='9' => Some(c as u32 - '0' as u32),
         '\u{0660}'..='\u{0669}' => Some(c as u32 - 0x0660),
@@ -102,7 +89,7 @@ fn is_latin_word_char(c: char) -> bool {
 }
 
 #[inline]
-fn is_punct(c: char) -> bool {
+const fn is_punct(c: char) -> bool {
     matches!(
         c,
         '.' | ','
@@ -147,6 +134,45 @@ fn is_punct(c: char) -> bool {
     )
 }
 
+/// ASCII characters that are a punctuation token on their own: [`is_punct`] but not the dot (nor a letter,
+/// digit or URL start, which come first in [`Tokens::token_at`]).
+static ASCII_PUNCT: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8 as char;
+        t[b] = is_punct(c) && c != '.' && !c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// The same for U+0600–U+06FF (، ؛ ؟ ٫ ٬ ٭ ۔): punctuation, not a letter, mark or digit.
+static ARABIC_PUNCT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < 256 {
+        if let Some(c) = char::from_u32(0x0600 + k as u32) {
+            t[k] = is_punct(c) && !is_arabic_letter(c) && !is_arabic_mark(c) && digit_value(c).is_none();
+        }
+        k += 1;
+    }
+    t
+};
+
+/// The length of the character at `i` (a char boundary) if it is a punctuation token on its own
+/// ([`ASCII_PUNCT`], [`ARABIC_PUNCT`]): what [`Tokens::token_at`] gives there, found by table.
+#[inline(always)]
+pub(crate) fn punct1(bytes: &[u8], i: usize) -> Option<usize> {
+    let b0 = *bytes.get(i)?;
+    if b0 & 0xFC == 0xD8 {
+        let b1 = *bytes.get(i + 1)?;
+        ARABIC_PUNCT[usize::from(b0 & 0x03) << 6 | usize::from(b1 & 0x3F)].then_some(2)
+    } else {
+        (b0 < 0x80 && ASCII_PUNCT[usize::from(b0)]).then_some(1)
+    }
+}
+
 /// Iterates over the tokens of `text`. Never panics; every span falls on char boundaries.
 pub fn tokenize(text: &str) -> Tokens<'_> {
     Tokens { text, pos: 0 }
@@ -160,6 +186,12 @@ pub struct Tokens<'a> {
 }
 
 impl<'a> Tokens<'a> {
+    /// A tokenizer at the start of `text`.
+    #[inline]
+    pub(crate) fn new(text: &'a str) -> Tokens<'a> {
+        Tokens { text, pos: 0 }
+    }
+
     #[inline]
     fn peek_at(&self, at: usize) -> Option<char> {
         if at < self.text.len() && self.text.is_char_boundary(at) {
@@ -192,21 +224,28 @@ impl<'a> Tokens<'a> {
     }
 
     /// End of a run of Arabic letters and marks: the hot loop of tokenisation, with the Arabic block
-    /// (two-byte sequences led by D8–DB) checked by table.
-    #[inline]
+    /// (two-byte sequences led by D8–DB) checked by one table load a character.
+    #[inline(always)]
     fn arabic_run(&self, mut at: usize) -> usize {
-        let table = arabic_word_table();
+        let bytes = self.text.as_bytes();
+        let last = bytes.len().saturating_sub(1);
+        while at < last {
+            let class = CLASS[index(bytes, at)];
+            if class & WORD == 0 {
+                return if class != 0 { at } else { self.arabic_run_general(at) };
+            }
+            at += 2;
+        }
+        // At the end, or before the last byte (ASCII, so not in a word).
+        at
+    }
+
+    /// [`Tokens::arabic_run`] past the Arabic block: letters and marks of the other Arabic blocks.
+    #[inline(never)]
+    pub(crate) fn arabic_run_general(&self, mut at: usize) -> usize {
         let bytes = self.text.as_bytes();
         while at < bytes.len() {
             let b = bytes[at];
-            if (0xD8..=0xDB).contains(&b) {
-                let k = (((b & 0x03) as usize) << 6) | (bytes[at + 1] & 0x3F) as usize;
-                if table[k] {
-                    at += 2;
-                    continue;
-                }
-                break;
-            }
             if b < 0x80 {
                 break;
             }
@@ -256,26 +295,33 @@ impl<'a> Tokens<'a> {
 impl Iterator for Tokens<'_> {
     type Item = Token;
 
+    #[inline]
     fn next(&mut self) -> Option<Token> {
         let text = self.text;
         let bytes = text.as_bytes();
-        let table = arabic_word_table();
-        // Skip whitespace, control and invisible format characters.
+        // Skip whitespace, control and invisible format characters; an Arabic word (the common case) is cut
+        // here by table, anything else by `token_at`.
         let mut start = self.pos;
-        let mut arabic_start = false;
-        while start < bytes.len() {
-            let b = bytes[start];
-            if b <= b' ' || b == 0x7F {
-                start += 1;
+        loop {
+            if start >= bytes.len() {
+                self.pos = bytes.len();
+                return None;
+            }
+            let class = class_at(bytes, start);
+            if class & WORD != 0 {
+                let end = self.arabic_run(start + 2);
+                self.pos = end;
+                return Some(Token { kind: TokenKind::Arabic, span: start..end });
+            }
+            let skip = class >> SKIP_SHIFT & 3;
+            if skip != 0 {
+                start += usize::from(skip);
                 continue;
             }
-            if b < 0x80 {
-                break;
+            if class != 0 {
+                break; // ASCII or the Arabic block, not skipped
             }
-            if (0xD8..=0xDB).contains(&b) && table[(((b & 0x03) as usize) << 6) | (bytes[start + 1] & 0x3F) as usize] {
-                arabic_start = true;
-                break;
-            }
+            // Other characters.
             let (c, len) = decode_at(bytes, start);
             if c.is_whitespace() || c.is_control() || is_invisible(c) {
                 start += len;
@@ -283,14 +329,21 @@ impl Iterator for Tokens<'_> {
                 break;
             }
         }
-        if start >= text.len() {
-            self.pos = text.len();
-            return None;
-        }
-        if arabic_start {
-            let end = self.arabic_run(start);
-            self.pos = end;
-            return Some(Token { kind: TokenKind::Arabic, span: start..end });
+        let token = self.token_at(start);
+        self.pos = token.span.end;
+        Some(token)
+    }
+}
+
+impl Tokens<'_> {
+    /// The token starting at `start` (a char boundary before the end that is not skipped between tokens).
+    #[inline(never)]
+    pub(crate) fn token_at(&self, start: usize) -> Token {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        // Punctuation of one character (not the dot, whose runs are one token), by table: the common case.
+        if let Some(len) = punct1(bytes, start) {
+            return Token { kind: TokenKind::Punct, span: start..start + len };
         }
         let c = decode_at(bytes, start).0;
         let rest = &text[start..];
@@ -298,9 +351,9 @@ impl Iterator for Tokens<'_> {
             (TokenKind::Arabic, self.arabic_run(start))
         } else if is_digit(c) {
             (TokenKind::Number, self.number_end(start))
-        } else if starts_with_ignore_ascii_case(rest, "http://")
-            || starts_with_ignore_ascii_case(rest, "https://")
-            || starts_with_ignore_ascii_case(rest, "www.")
+        } else if matches!(c, 'h' | 'H' | 'w' | 'W') && starts_with_ignore_ascii_case(rest, "http://")
+            || matches!(c, 'h' | 'H') && starts_with_ignore_ascii_case(rest, "https://")
+            || matches!(c, 'w' | 'W') && starts_with_ignore_ascii_case(rest, "www.")
         {
             (TokenKind::Url, self.url_end(start))
         } else if is_punct(c) {
@@ -334,14 +387,13 @@ impl Iterator for Tokens<'_> {
         } else {
             (TokenKind::Symbol, start + c.len_utf8())
         };
-        self.pos = end;
-        Some(Token { kind, span: start..end })
+        Token { kind, span: start..end }
     }
 }
 
 /// Format characters that are not part of any token (skipped like whitespace): BOM, direction marks, embeddings.
 #[inline]
-pub fn is_invisible(c: char) -> bool {
+pub const fn is_invisible(c: char) -> bool {
     matches!(c, '\u{FEFF}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 

@@ -43,7 +43,7 @@ pub struct SearchArgs {
     format: QueryFormat,
 }
 
-/// The snippet with its hits marked: bold on a terminal, else [brackets].
+/// The snippet with its hits marked: bold on a terminal, else in square brackets.
 fn mark(snippet: &str, ranges: &[(usize, usize)], tty: bool) -> String {
     let (open, close) = if tty { ("\x1b[1m", "\x1b[0m") } else { ("[", "]") };
     let mut out = String::with_capacity(snippet.len() + ranges.len() * 8);

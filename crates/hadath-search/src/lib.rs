@@ -61,7 +61,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub const ANALYSER: &str = "hadath_ar";
 
 /// Suffixes removed by [`light_stem`] (match form), longest first.
-const SUFFIXES: [&str; 10] = ["يين", "يون", "يات", "يه", "ين", "ون", "ات", "ها", "ي", "ه"];
+pub const SUFFIXES: [&str; 10] = ["يين", "يون", "يات", "يه", "ين", "ون", "ات", "ها", "ي", "ه"];
 
 /// Light stemming of one match-form word: drops the article (ال, and لل after ل) and then one suffix of
 /// [`SUFFIXES`], keeping at least three letters. The dual/plural ان is kept: too many names end in it

@@ -1,7 +1,7 @@
 //! The SQLite schema and its migrations.
 //!
 //! The version lives in `PRAGMA user_version` and, with the date and hadath version that applied it, in the
-//! `schema_version` table. [`migrate`] applies every step above the file's version in one transaction, so a
+//! `schema_version` table. `migrate` applies every step above the file's version in one transaction, so a
 //! store written by an older hadath opens in a newer one; a store from a *newer* hadath is refused rather
 //! than misread.
 

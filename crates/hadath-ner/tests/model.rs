@@ -24,7 +24,7 @@ fn lexicon() -> &'static Lexicon {
 /// The shipped model is trained on the whole ANERcorp training file, these sentences included, so this is
 /// a training-data figure: it catches a model that no longer loads or no longer gets the features it was
 /// trained with, not a small loss of accuracy (the held-out estimate is the cross-validation figure).
-const FIXTURE_F1: f64 = 0.969;
+const FIXTURE_F1: f64 = 0.967;
 const MARGIN: f64 = 0.03;
 /// Without its lexicon features the model must do clearly worse on the fixture (it was trained with them).
 const WITHOUT_LEXICON_F1_BELOW: f64 = 0.97;

@@ -98,6 +98,24 @@ struct Mention {
     origin: Origin,
 }
 
+impl Mention {
+    /// A MISC name built by a rule ("اتفاقيات أوسلو", "جنيف 1") at match-form range `m`.
+    fn named_by_rule(input: &EntityInput<'_>, m: Range<usize>) -> Mention {
+        Mention {
+            span: input.mf.to_original(m.clone()),
+            m,
+            kind: "MISC",
+            entry: None,
+            country: None,
+            agent: None,
+            canonical: None,
+            basis: None,
+            phrase: None,
+            origin: Origin::Rule,
+        }
+    }
+}
+
 /// Where a mention comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Origin {
@@ -301,18 +319,7 @@ pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<E
         if adjacent && input.name_heads.contains(bare) && x.m.start == x.m.start.max(1) {
             let head_start = before.trim_end().len() - bare.len();
             let m = head_start..x.m.end;
-            named.push(Mention {
-                span: input.mf.to_original(m.clone()),
-                m,
-                kind: "MISC",
-                entry: None,
-                country: None,
-                agent: None,
-                canonical: None,
-                basis: None,
-                phrase: None,
-                origin: Origin::Rule,
-            });
+            named.push(Mention::named_by_rule(input, m));
         }
     }
     mentions.extend(named);
@@ -831,18 +838,7 @@ fn numbered_names(input: &EntityInput<'_>, mentions: &mut Vec<Mention>) {
         if mentions.iter().any(|x| x.m == m) {
             continue;
         }
-        mentions.push(Mention {
-            span: input.mf.to_original(m.clone()),
-            m,
-            kind: "MISC",
-            entry: None,
-            country: None,
-            agent: None,
-            canonical: None,
-            basis: None,
-            phrase: None,
-            origin: Origin::Rule,
-        });
+        mentions.push(Mention::named_by_rule(input, m));
     }
     mentions.sort_by_key(|x| x.m.start);
 }

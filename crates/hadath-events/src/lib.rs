@@ -761,7 +761,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
     for (si, s) in input.sentences.iter().enumerate() {
         let mut words = words_of(mt, s.clone());
         // A time expression set off by commas ("بحث الاتحاد الأوروبي، أمس، فرض …") does not split the clause.
-        let is_time = |w: &Word| {
+        let in_aside = |w: &Word| {
             input.times.iter().any(|t| t.span.start <= w.r.start && w.r.end <= t.span.end)
                 || PREPOSITIONS.contains(&w_text(mt, w))
                 || input.actors.iter().any(|a| a.place_like() && a.span.start <= w.r.start && w.r.end <= a.span.end)
@@ -775,7 +775,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     .iter()
                     .any(|w| input.times.iter().any(|t| t.span.start <= w.r.start && w.r.end <= t.span.end))
                     || PREPOSITIONS.contains(&w_text(mt, &words[i]));
-                if j - i <= 5 && some_time && words[i..j].iter().all(is_time) {
+                if j - i <= 5 && some_time && words[i..j].iter().all(in_aside) {
                     words[i].boundary = false;
                     if j < words.len() && !words[j].sub {
                         words[j].boundary = false;

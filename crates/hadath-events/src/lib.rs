@@ -618,6 +618,15 @@ const FUTURE_CUES: &[&str] = &[
     "سيقوم",
     "ستقوم",
     "يرتقب",
+    "قرر",
+    "قررت",
+    "قرروا",
+    "دعا",
+    "دعت",
+    "دعوا",
+    "يدعو",
+    "تدعو",
+    "يدعون",
 ];
 /// Reporting words anywhere in the sentence.
 const REPORT_CUES: &[&str] = &[
@@ -705,6 +714,133 @@ const LIGHT_VERBS: &[&str] = &[
     "تشارك",
     "يشاركون",
 ];
+/// Verbs that report a protest named by a noun as happening ("اندلعت مظاهرات", "خرجت مسيرة").
+const OCCURRENCE_VERBS: &[&str] = &[
+    "اندلع",
+    "اندلعت",
+    "تندلع",
+    "انطلق",
+    "انطلقت",
+    "تنطلق",
+    "تجدد",
+    "تجددت",
+    "تتجدد",
+    "جرت",
+    "تجري",
+    "عمت",
+    "تعم",
+    "انفجرت",
+    "تفجرت",
+    "سار",
+    "سارت",
+    "تسير",
+    "شهد",
+    "شهدت",
+    "يشهد",
+    "تشهد",
+    "تواصلت",
+    "تتواصل",
+    "استمرت",
+    "تستمر",
+    "تصاعدت",
+    "تتصاعد",
+    "اجتاحت",
+    "تجتاح",
+    "خرج",
+    "خرجت",
+    "خرجوا",
+    "يخرج",
+    "تخرج",
+    "يخرجون",
+    "نزل",
+    "نزلوا",
+    "وقعت",
+    "اقيمت",
+    "نظم",
+    "نظمت",
+    "نظموا",
+    "ينظم",
+    "تنظم",
+    "ينظمون",
+    "تنظيم",
+    "شارك",
+    "شاركت",
+    "شاركوا",
+    "يشارك",
+    "تشارك",
+    "يشاركون",
+    "مشاركه",
+    "قام",
+    "قامت",
+    "قاموا",
+    "قيام",
+    "نفذ",
+    "نفذت",
+    "نفذوا",
+    "بدا",
+    "بدات",
+    "بداوا",
+    "انضم",
+    "انضموا",
+    "عادت",
+];
+/// Words that make violence named by a noun an event: it happened to someone, had results, or killed.
+const VIOLENCE_GOVERNORS: &[&str] = &[
+    "تعرض",
+    "تعرضت",
+    "تعرضوا",
+    "يتعرض",
+    "تتعرض",
+    "اسفر",
+    "اسفرت",
+    "يسفر",
+    "تسفر",
+    "ادي",
+    "ادت",
+    "يؤدي",
+    "تؤدي",
+    "اوقع",
+    "اوقعت",
+    "خلف",
+    "خلفت",
+    "هز",
+    "هزت",
+    "استهدف",
+    "استهدفت",
+    "يستهدف",
+    "تستهدف",
+    "ضرب",
+    "ضربت",
+    "قتل",
+    "قتلت",
+    "قتلوا",
+    "مقتل",
+    "اصيب",
+    "اصيبت",
+    "اصيبوا",
+    "اصابه",
+    "جرح",
+    "جرحي",
+    "قتلي",
+    "قتيلا",
+    "سقط",
+    "سقوط",
+    "لقي",
+    "لقوا",
+    "مصرع",
+    "توفي",
+    "نجا",
+    "وقع",
+    "حصد",
+    "حصدت",
+    "دمر",
+    "دمرت",
+    "استشهاد",
+    "استشهد",
+    "استشهدوا",
+];
+/// Nouns of putting down or stopping a protest ("قمع المظاهرات", "منع التظاهر", "تفريق المتظاهرين").
+const REPRESSION: &[&str] = &["منع", "قمع", "حظر", "تفريق", "فض", "منعها", "قمعها", "حظرت", "منعت", "فرقت"];
 /// Nouns of places and groups that belong to someone; an actor after them with ل is their owner, and the
 /// act's target ("قصف مواقع للحوثيين", "مركزا للشرطة", "ضبط خلية لتنظيم داعش").
 const OWNED_NOUNS: &[&str] = &[
@@ -872,11 +1008,51 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 .find(|&i| LIGHT_VERBS.contains(&strip_conj(&mt[words[i].r.clone()])));
             let light = r.kind == TriggerKind::Noun && light_at.is_some();
             // A protest named in passing ("خلال تظاهرة"، "بسبب المظاهرات"، "عشية التظاهرة") is not the
-            // sentence's event, unless a verb makes it one ("شارك مئات السوريين في احتجاج").
-            if r.kind == TriggerKind::Noun && r.code.starts_with("14") && !light {
+            // sentence's event, unless a verb makes it one ("شارك مئات السوريين في احتجاج"). Nor is one that
+            // nothing reports as happening: the noun needs a verb of occurrence in its clause ("اندلعت في
+            // نواكشوط مظاهرات", "نفذ العشرات وقفة احتجاجية", "مظاهرة عنيفة اندلعت"), or is the adverb of
+            // another act ("أضرب العرب احتجاجا على").
+            if r.kind == TriggerKind::Noun && r.code.starts_with("14") {
+                let occurs = |i: usize| OCCURRENCE_VERBS.contains(&strip_conj(&mt[words[i].r.clone()]));
+                let verb_before = (cb.max(wi.saturating_sub(12))..wi).any(occurs);
                 let prev = wi.checked_sub(1).map(|i| strip_conj(&mt[words[i].r.clone()])).unwrap_or("");
                 let attached = ['ب', 'ل', 'ك'].iter().any(|c| strip_conj(word).starts_with(*c));
-                if attached || [PREPOSITIONS, TIME_PREPOSITIONS, IN_PASSING].iter().any(|l| l.contains(&prev)) {
+                let passing =
+                    attached || [PREPOSITIONS, TIME_PREPOSITIONS, IN_PASSING].iter().any(|l| l.contains(&prev));
+                let adverb = strip_conj(word).ends_with("اجا");
+                // Nor one that is put down or stopped ("بمنع مظاهرات سلمية", "بقمع حركة الاحتجاج"): that is
+                // the repression's event.
+                let repressed = (wi.saturating_sub(2)..wi).any(|i| {
+                    let w = strip_conj(&mt[words[i].r.clone()]);
+                    let w = w.strip_prefix(['ب', 'ل']).filter(|r| r.chars().count() >= 3).unwrap_or(w);
+                    REPRESSION.contains(&w)
+                });
+                if repressed {
+                    continue;
+                }
+                let governed = verb_before || (wi + 1..ce.min(wi + 4)).any(occurs);
+                if passing && !light && !verb_before || !passing && !adverb && !light && !governed {
+                    continue;
+                }
+            }
+            // Violence named by a noun is an event of this sentence when something happens with it: it took
+            // place ("وقع انفجار", "تعرضت قافلته لهجوم"), had results ("هجوم انتحاري أسفر عن مقتل"), killed
+            // or wounded ("قتل 4 جنود في هجوم"), or a light verb carried it out ("شن الجيش غارات"). Named as
+            // a topic it is not ("أدانت تفجيرات لندن", "المتهمين في تفجير برايتون").
+            if r.kind == TriggerKind::Noun && ["18", "19", "20"].iter().any(|c| r.code.starts_with(c)) && !light {
+                let governs = |i: usize| {
+                    let w = strip_conj(&mt[words[i].r.clone()]);
+                    OCCURRENCE_VERBS.contains(&w) || VIOLENCE_GOVERNORS.contains(&w)
+                };
+                // After it, its relative clause counts ("التفجير … الذي أدى إلى استشهاد 26 شخصا").
+                let after_end = (wi + 1..words.len().min(wi + 16))
+                    .find(|&i| {
+                        words[i].boundary && !matches!(strip_conj(&mt[words[i].r.clone()]), "الذي" | "التي" | "الذين")
+                    })
+                    .unwrap_or(words.len().min(wi + 16));
+                // A fight that names both its sides is told by its noun ("الصراع بين أذربيجان وأرمينيا").
+                let sides = acts.iter().any(|a| a.1 > wi && a.1 <= wi + 2 && a.3.as_deref() == Some("بين"));
+                if !sides && !(cb.max(wi.saturating_sub(12))..wi).any(governs) && !(wi + 1..after_end).any(governs) {
                     continue;
                 }
             }
@@ -1053,13 +1229,41 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             if let Some(s) = source.filter(|s| s.3.as_deref() == Some("بين")) {
                 target = acts.iter().find(|a| a.1 > s.2 && a.1 <= s.2 + 2 && a.3.as_deref() == Some("و")).map(|a| a.0);
             }
+            // Violence with no named victim hits the people of the place where it happened ("انفجار سيارة
+            // مفخخة وسط بغداد" → IRQ), as event datasets code unattributed attacks: a place after the trigger
+            // in its clause, else one after في before it ("وفي كركوك، قتل جندي في هجوم").
+            // Only where the rule allows an unnamed target (opt, nosource).
+            if target.is_none()
+                && ["18", "19", "20"].iter().any(|c| r.code.starts_with(c))
+                && (r.otherwise == Otherwise::NoTarget || r.agentless)
+            {
+                let placed = |a: &&&(usize, usize, usize, Option<String>)| {
+                    let x = &input.actors[a.0];
+                    !x.code.is_empty()
+                        && x.agent.is_none()
+                        && (x.place || a.3.as_deref() == Some("في"))
+                        && source.is_none_or(|s| s.0 != a.0)
+                };
+                target = after.iter().find(placed).map(|a| a.0).or_else(|| {
+                    acts.iter().filter(|a| a.2 < wi && a.3.as_deref() == Some("في")).rfind(|a| placed(&a)).map(|a| a.0)
+                });
+            }
             // Protests with no named protesters (or protesters of no known country: "المتظاهرون") are the
             // place's people ("مظاهرات في تونس").
             // Someone acts, even if of no known country ("احتشد متظاهرون").
             let named = source_idx.is_some();
             let mut source_idx = source_idx.filter(|i| !input.actors[*i].code.is_empty());
             if source_idx.is_none() && r.code.starts_with("14") {
-                source_idx = acts.iter().find(|a| a.1 >= cb && a.1 < ce && a.3.as_deref() == Some("في")).map(|a| a.0);
+                let in_place = |a: &&(usize, usize, usize, Option<String>)| {
+                    a.3.as_deref() == Some("في") && !input.actors[a.0].code.is_empty()
+                };
+                // In the clause, else set off before it ("وفي الخرطوم، خرجت امس مظاهرة").
+                source_idx = acts
+                    .iter()
+                    .filter(in_place)
+                    .find(|a| a.1 >= cb && a.1 < ce)
+                    .or_else(|| acts.iter().filter(in_place).rfind(|a| a.2 < cb))
+                    .map(|a| a.0);
             }
             // An event needs its source — except unconventional violence, whose authors are often unknown —
             // and its target, when the rule says how the target is marked.
@@ -1115,6 +1319,17 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             let code = match modality {
                 Modality::Future => intent_code(&r.code),
                 _ => r.code.clone(),
+            };
+            // Police and soldiers do not protest: their closing of roads restricts movement (CAMEO 191).
+            let security = |i: usize| matches!(input.actors[i].agent.as_deref(), Some("COP" | "MIL" | "SPY"));
+            let code = if code.starts_with("14") && source_idx.is_some_and(security) {
+                if code == "144" {
+                    "191".to_string()
+                } else {
+                    continue;
+                }
+            } else {
+                code
             };
             let time = time_of(input, &words, s, cb, ce);
             let place = acts
@@ -1287,6 +1502,8 @@ pub fn intent_code(code: &str) -> String {
         "06" => "031",
         "07" => "033",
         "08" => "035",
+        // A protest planned or called for is a threat of dissent.
+        "14" => "133",
         "15" | "16" | "17" | "18" | "19" | "20" => "138",
         _ => code,
     }
@@ -1355,6 +1572,7 @@ mod tests {
     fn modality_and_intent() {
         assert_eq!(intent_code("042"), "036");
         assert_eq!(intent_code("195"), "138");
+        assert_eq!(intent_code("141"), "133");
         assert_eq!(intent_code("111"), "111");
     }
 }

@@ -172,6 +172,9 @@ pub struct Rule {
     pub kind: TriggerKind,
     /// Words that must follow within four words (match keys).
     pub with: Vec<String>,
+    /// Words that must not follow within four words (`!` in the file: "احتل !المركز" is a ranking, not an
+    /// occupation).
+    pub without: Vec<String>,
     /// Target markers, in order of preference.
     pub targets: Vec<Marker>,
     /// When no marker finds a target.
@@ -328,7 +331,13 @@ impl Patterns {
                 id: c[0].trim().to_string(),
                 code,
                 kind,
-                with: c[4].split('|').map(str::trim).filter(|w| !w.is_empty()).map(match_key).collect(),
+                with: c[4]
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty() && !w.starts_with('!'))
+                    .map(match_key)
+                    .collect(),
+                without: c[4].split('|').filter_map(|w| w.trim().strip_prefix('!')).map(match_key).collect(),
                 otherwise,
                 agentless,
                 targets,
@@ -784,6 +793,9 @@ const OCCURRENCE_VERBS: &[&str] = &[
     "انضموا",
     "عادت",
 ];
+/// Nouns that name an incident: the word after them is a verbal noun ("عملية خطف"), not a verb.
+const INCIDENT_NOUNS: &[&str] =
+    &["عمليه", "عمليات", "قضيه", "حادث", "حادثه", "حوادث", "جريمه", "جرائم", "محاوله", "محاولات", "تهمه", "بتهمه"];
 /// Words that make violence named by a noun an event: it happened to someone, had results, or killed.
 const VIOLENCE_GOVERNORS: &[&str] = &[
     "تعرض",
@@ -967,8 +979,12 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             }
             let word = &mt[w.r.clone()];
             let mut cands = p.lookup_word(word, word.ends_with('ه') && (input.ta_marbuta)(w.r.clone()));
-            // After a preposition a word is a noun ("عن إدانتها"), not a verb with an object ("أدانتها").
-            if wi > 0 && PREPOSITIONS.contains(&strip_conj(&mt[words[wi - 1].r.clone()])) {
+            // After a preposition a word is a noun ("عن إدانتها"), not a verb with an object ("أدانتها"); so
+            // after a noun that names an incident ("عملية خطف", "محاولة اغتيال", "قضية خطف").
+            if wi > 0 && {
+                let prev = strip_conj(&mt[words[wi - 1].r.clone()]);
+                PREPOSITIONS.contains(&prev) || INCIDENT_NOUNS.contains(&prev)
+            } {
                 cands.sort_by_key(|(r, _, _)| p.rules[*r as usize].kind == TriggerKind::Verb);
             }
             // A rule whose object words follow beats one that needs none ("احتج المتظاهرون" is a rally,
@@ -976,8 +992,11 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             let fits = |(r, _, rest): &&(u32, Tense, &[String]), with: bool| {
                 let rule = &p.rules[*r as usize];
                 follows(mt, &words, wi, rest)
+                    && (rule.without.is_empty() || !with_follows(mt, &words, wi, &rule.without))
                     && if with {
-                        !rule.with.is_empty() && with_follows(mt, &words, wi, &rule.with)
+                        !rule.with.is_empty()
+                            && (with_follows(mt, &words, wi, &rule.with)
+                                || rule.agentless && with_precedes(mt, &words, wi, &rule.with))
                     } else {
                         rule.with.is_empty()
                     }
@@ -988,6 +1007,16 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 continue;
             };
             let r = &p.rules[rule as usize];
+            // A person described by what was once done to them ("الوزير الذي خطفته فارك لست سنوات", "الذي
+            // اغتيل") is not told an event: the relative clause with its pronoun looks back.
+            if r.kind == TriggerKind::Verb
+                && ["18", "19", "20"].iter().any(|c| r.code.starts_with(c))
+                && wi > 0
+                && matches!(strip_conj(&mt[words[wi - 1].r.clone()]), "الذي" | "التي" | "الذين" | "اللذين" | "اللتين")
+                && (word.ends_with('ه') || word.ends_with("ها") || word.ends_with("هم"))
+            {
+                continue;
+            }
             // The clause: from the last boundary at or before the trigger (a verb with و opens its own) to
             // the next boundary.
             let opens = r.kind == TriggerKind::Verb && word.starts_with(['و', 'ف']) && wi > 0;
@@ -1309,9 +1338,10 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // coding: IRQ → IRQ); so is coercion of people of no named country ("الشرطة أوقفت 251 شخصًا").
             let own = protest || r.otherwise == Otherwise::Own;
             let target = if own && target.is_none() { source_idx } else { target };
-            // A protest needs someone: protesters or a place.
+            // A protest needs someone: protesters or a place. An explosion is told by its trigger ("انفجرت
+            // سيارة مفخخة"): it is kept with both sides unknown rather than guessed.
             // Any other event needs a known side: "someone killed someone" is no dyad (GDELT's rule too).
-            if !(protest && named) && source_idx.is_none() && target.is_none() {
+            if !(protest && named) && !r.agentless && source_idx.is_none() && target.is_none() {
                 continue;
             }
             consumed.extend(with_at);
@@ -1465,6 +1495,12 @@ fn follows(mt: &str, words: &[Word], wi: usize, rest: &[String]) -> bool {
 /// Does one of `with` follow within four words (with attached clitics allowed)?
 fn with_follows(mt: &str, words: &[Word], wi: usize, with: &[String]) -> bool {
     words.iter().skip(wi + 1).take(6).any(|w| is_with(&mt[w.r.clone()], with))
+}
+
+/// Does one of `with` come within four words before (an agentless verb's subject in SVO order: "سيارة
+/// مفخخة انفجرت")?
+fn with_precedes(mt: &str, words: &[Word], wi: usize, with: &[String]) -> bool {
+    words[wi.saturating_sub(4)..wi].iter().any(|w| is_with(&mt[w.r.clone()], with))
 }
 
 /// Is the word one of `with`, allowing و ف ب before it and a pronoun after ("سفارتها")?

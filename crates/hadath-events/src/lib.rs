@@ -793,6 +793,31 @@ const OCCURRENCE_VERBS: &[&str] = &[
     "انضموا",
     "عادت",
 ];
+/// Verbs of suffering an act ("تعرضت القافلة لهجوم").
+const SUFFER: &[&str] = &["تعرض", "تعرضت", "تعرضوا", "يتعرض", "تتعرض", "يتعرضون", "تعرضا", "تعرضتا"];
+/// Light verbs that take the act back as a pronoun: their subject is its author ("هجوم شنه مسلحون").
+const RESUMED_LIGHT_VERBS: &[&str] = &[
+    "شنه",
+    "شنها",
+    "شنته",
+    "شنتها",
+    "شنوه",
+    "شنوها",
+    "نفذه",
+    "نفذها",
+    "نفذته",
+    "نفذتها",
+    "نفذوه",
+    "نفذوها",
+    "تبناه",
+    "تبنته",
+    "تبنتها",
+    "تبناها",
+    "ارتكبه",
+    "ارتكبته",
+    "ارتكبها",
+    "ارتكبتها",
+];
 /// Nouns that name an incident: the word after them is a verbal noun ("عملية خطف"), not a verb.
 const INCIDENT_NOUNS: &[&str] =
     &["عمليه", "عمليات", "قضيه", "حادث", "حادثه", "حوادث", "جريمه", "جرائم", "محاوله", "محاولات", "تهمه", "بتهمه"];
@@ -1146,6 +1171,41 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 source = None;
                 source_after = false;
             }
+            let violent = ["18", "19", "20"].iter().any(|c| r.code.starts_with(c));
+            // Violence suffered ("تعرضت القوات الأمريكية لهجوم", "القافلة تعرضت لهجوم"): the subject of تعرض
+            // is the victim, not the author.
+            let mut victim: Option<usize> = None;
+            if r.kind == TriggerKind::Noun && violent {
+                let suffer =
+                    (wi.saturating_sub(4)..wi).rev().find(|&i| SUFFER.contains(&strip_conj(&mt[words[i].r.clone()])));
+                if let Some(ti) = suffer {
+                    victim = acts
+                        .iter()
+                        .find(|a| a.1 > ti && a.2 < wi && a.3.is_none())
+                        .or_else(|| {
+                            acts.iter()
+                                .rev()
+                                .find(|a| a.2 < ti && a.1 >= cb && matches!(a.3.as_deref(), None | Some("و")))
+                        })
+                        .map(|a| a.0);
+                    if victim.is_some() {
+                        source = None;
+                        source_after = false;
+                    }
+                }
+            }
+            // Its author is the subject of a light verb that takes the noun back as a pronoun ("هجوم شنه
+            // مسلحون", "الهجوم الذي نفذته طالبان", "هجوم انتحاري تبنته طالبان").
+            if r.kind == TriggerKind::Noun && violent && !r.agentless {
+                let resumed = (wi + 1..(wi + 5).min(words.len()))
+                    .find(|&i| RESUMED_LIGHT_VERBS.contains(&strip_conj(&mt[words[i].r.clone()])));
+                if let Some(li) = resumed {
+                    if let Some(a) = acts.iter().find(|a| a.1 > li && a.1 <= li + 3 && a.3.is_none()) {
+                        source = Some(a);
+                        source_after = true;
+                    }
+                }
+            }
             // A victim counted after a verb of violence is its object, not its subject: "قتل 13 عراقيا"
             // (was killed), "قتل خمسة جنود".
             if r.kind == TriggerKind::Verb
@@ -1258,6 +1318,16 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             if let Some(s) = source.filter(|s| s.3.as_deref() == Some("بين")) {
                 target = acts.iter().find(|a| a.1 > s.2 && a.1 <= s.2 + 2 && a.3.as_deref() == Some("و")).map(|a| a.0);
             }
+            if target.is_none() && victim.is_some() {
+                target = victim;
+            }
+            // "Any attack" is none in particular ("تحسبا لأي ضربة جوية").
+            if r.kind == TriggerKind::Noun
+                && wi > 0
+                && matches!(strip_conj(&mt[words[wi - 1].r.clone()]), "اي" | "لاي" | "باي" | "ايه" | "لايه" | "بايه")
+            {
+                continue;
+            }
             // Violence with no named victim hits the people of the place where it happened ("انفجار سيارة
             // مفخخة وسط بغداد" → IRQ), as event datasets code unattributed attacks: a place after the trigger
             // in its clause, else one after في before it ("وفي كركوك، قتل جندي في هجوم").
@@ -1328,7 +1398,11 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // A protest is told by its trigger alone: protesters with no named country and no target
             // still protested.
             let protest = r.code.starts_with("14");
-            if !source_idx.is_some_and(|i| known(&i)) && !r.code.starts_with("18") && !protest
+            // Violence suffered by a named victim is told even when its author is unknown.
+            if !source_idx.is_some_and(|i| known(&i))
+                && !r.code.starts_with("18")
+                && !protest
+                && !victim.is_some_and(|v| target == Some(v) && known(&v))
                 || target.is_none() && !r.targets.is_empty() && !protest && r.otherwise == Otherwise::Skip
             {
                 continue;
@@ -1345,7 +1419,14 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 continue;
             }
             consumed.extend(with_at);
-            let modality = modality_of(mt, &words, wi, cb, tense);
+            let mut modality = modality_of(mt, &words, wi, cb, tense);
+            // A noun's verb carries the negation ("لم تتعرض أستراليا لأي هجوم").
+            if r.kind == TriggerKind::Noun
+                && modality != Modality::Negated
+                && (cb.max(wi.saturating_sub(4))..wi).any(|i| NEGATIONS.contains(&&mt[words[i].r.clone()]))
+            {
+                modality = Modality::Negated;
+            }
             let code = match modality {
                 Modality::Future => intent_code(&r.code),
                 _ => r.code.clone(),
@@ -1572,6 +1653,15 @@ mod tests {
         for want in ["دعا", "دعت", "دعوا", "يدعو", "تدعو", "يدعون"] {
             assert!(f.contains(&want.to_string()), "help: {want} not in {f:?}");
         }
+    }
+
+    #[test]
+    fn bang_words_in_with_are_forbidden_not_required() {
+        let tsv = "occupy.v\t192\tverb\tاحتل/يحتل\t!المركز|!المرتبة\tobj,على\tseized|seize\tواحتلت روسيا القرم => RUS UKR\n";
+        let p = Patterns::parse("test.tsv", tsv).unwrap();
+        let r = &p.rules()[0];
+        assert!(r.with.is_empty(), "{:?}", r.with);
+        assert_eq!(r.without, vec![match_key("المركز"), match_key("المرتبة")]);
     }
 
     #[test]

@@ -1415,7 +1415,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // A protest needs someone: protesters or a place. An explosion is told by its trigger ("انفجرت
             // سيارة مفخخة"): it is kept with both sides unknown rather than guessed.
             // Any other event needs a known side: "someone killed someone" is no dyad (GDELT's rule too).
-            if !(protest && named) && !r.agentless && source_idx.is_none() && target.is_none() {
+            if !(r.agentless || protest && named) && source_idx.is_none() && target.is_none() {
                 continue;
             }
             consumed.extend(with_at);

@@ -408,7 +408,10 @@ impl Patterns {
         let push = |w: &str, nouns_only: bool, out: &mut Vec<(u32, Tense, &'s [String])>| {
             if let Some(v) = self.index.get(w) {
                 for (r, t, rest) in v {
-                    if (!nouns_only || *t == Tense::Noun) && !out.iter().any(|(r2, _, _)| r2 == r) {
+                    // One entry per rule and continuation ("الهجوم ارهابي" and "الهجوم الارهابي" both).
+                    if (!nouns_only || *t == Tense::Noun)
+                        && !out.iter().any(|(r2, _, rest2)| r2 == r && *rest2 == rest.as_slice())
+                    {
                         out.push((*r, *t, rest.as_slice()));
                     }
                 }
@@ -1004,6 +1007,8 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             }
             let word = &mt[w.r.clone()];
             let mut cands = p.lookup_word(word, word.ends_with('ه') && (input.ta_marbuta)(w.r.clone()));
+            // The longest form first: "الهجوم الإرهابي" before "الهجوم".
+            cands.sort_by_key(|c| std::cmp::Reverse(c.2.len()));
             // After a preposition a word is a noun ("عن إدانتها"), not a verb with an object ("أدانتها"); so
             // after a noun that names an incident ("عملية خطف", "محاولة اغتيال", "قضية خطف").
             if wi > 0 && {
@@ -1098,10 +1103,10 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     let w = strip_conj(&mt[words[i].r.clone()]);
                     OCCURRENCE_VERBS.contains(&w) || VIOLENCE_GOVERNORS.contains(&w)
                 };
-                // After it, its relative clause counts ("التفجير … الذي أدى إلى استشهاد 26 شخصا").
+                // After it, across commas and brackets, its relative clause counts ("التفجير … الذي أدى إلى استشهاد 26 شخصا").
                 let after_end = (wi + 1..words.len().min(wi + 16))
                     .find(|&i| {
-                        words[i].boundary && !matches!(strip_conj(&mt[words[i].r.clone()]), "الذي" | "التي" | "الذين")
+                        words[i].sub && !matches!(strip_conj(&mt[words[i].r.clone()]), "الذي" | "التي" | "الذين")
                     })
                     .unwrap_or(words.len().min(wi + 16));
                 // A fight that names both its sides is told by its noun ("الصراع بين أذربيجان وأرمينيا").
@@ -1423,7 +1428,8 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // A noun's verb carries the negation ("لم تتعرض أستراليا لأي هجوم").
             if r.kind == TriggerKind::Noun
                 && modality != Modality::Negated
-                && (cb.max(wi.saturating_sub(4))..wi).any(|i| NEGATIONS.contains(&&mt[words[i].r.clone()]))
+                && (cb.max(wi.saturating_sub(4))..wi)
+                    .any(|i| matches!(&mt[words[i].r.clone()], "لم" | "لن" | "ليس" | "ليست" | "ولم" | "ولن"))
             {
                 modality = Modality::Negated;
             }
@@ -1657,7 +1663,8 @@ mod tests {
 
     #[test]
     fn bang_words_in_with_are_forbidden_not_required() {
-        let tsv = "occupy.v\t192\tverb\tاحتل/يحتل\t!المركز|!المرتبة\tobj,على\tseized|seize\tواحتلت روسيا القرم => RUS UKR\n";
+        let tsv =
+            "occupy.v\t192\tverb\tاحتل/يحتل\t!المركز|!المرتبة\tobj,على\tseized|seize\tواحتلت روسيا القرم => RUS UKR\n";
         let p = Patterns::parse("test.tsv", tsv).unwrap();
         let r = &p.rules()[0];
         assert!(r.with.is_empty(), "{:?}", r.with);

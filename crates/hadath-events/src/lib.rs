@@ -796,6 +796,27 @@ const OCCURRENCE_VERBS: &[&str] = &[
     "انضموا",
     "عادت",
 ];
+/// Words of people killed or hurt ("قتل أربعة", "مقتل 15 جنديا", "أصيب ثلاثة").
+const CASUALTY: &[&str] = &[
+    "قتل",
+    "قتلت",
+    "قتلوا",
+    "مقتل",
+    "اصيب",
+    "اصيبت",
+    "اصيبوا",
+    "اصابه",
+    "جرح",
+    "سقط",
+    "سقوط",
+    "لقي",
+    "لقوا",
+    "مصرع",
+    "استشهاد",
+    "استشهد",
+    "استشهدوا",
+    "توفي",
+];
 /// Verbs of suffering an act ("تعرضت القافلة لهجوم").
 const SUFFER: &[&str] = &["تعرض", "تعرضت", "تعرضوا", "يتعرض", "تتعرض", "يتعرضون", "تعرضا", "تعرضتا"];
 /// Light verbs that take the act back as a pronoun: their subject is its author ("هجوم شنه مسلحون").
@@ -1098,6 +1119,9 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // place ("وقع انفجار", "تعرضت قافلته لهجوم"), had results ("هجوم انتحاري أسفر عن مقتل"), killed
             // or wounded ("قتل 4 جنود في هجوم"), or a light verb carried it out ("شن الجيش غارات"). Named as
             // a topic it is not ("أدانت تفجيرات لندن", "المتهمين في تفجير برايتون").
+            // A noun's governing verb may sit before commas ("قتل أربعة أشخاص، بينهم عنصران من الشرطة، في
+            // انفجار"), not before another subordinate clause.
+            let gov_start = (wi.saturating_sub(12)..wi).rev().find(|&i| words[i].sub).unwrap_or(wi.saturating_sub(12));
             if r.kind == TriggerKind::Noun && ["18", "19", "20"].iter().any(|c| r.code.starts_with(c)) && !light {
                 let governs = |i: usize| {
                     let w = strip_conj(&mt[words[i].r.clone()]);
@@ -1111,7 +1135,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     .unwrap_or(words.len().min(wi + 16));
                 // A fight that names both its sides is told by its noun ("الصراع بين أذربيجان وأرمينيا").
                 let sides = acts.iter().any(|a| a.1 > wi && a.1 <= wi + 2 && a.3.as_deref() == Some("بين"));
-                if !sides && !(cb.max(wi.saturating_sub(12))..wi).any(governs) && !(wi + 1..after_end).any(governs) {
+                if !sides && !(gov_start..wi).any(governs) && !(wi + 1..after_end).any(governs) {
                     continue;
                 }
             }
@@ -1181,8 +1205,9 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // is the victim, not the author.
             let mut victim: Option<usize> = None;
             if r.kind == TriggerKind::Noun && violent {
-                let suffer =
-                    (wi.saturating_sub(4)..wi).rev().find(|&i| SUFFER.contains(&strip_conj(&mt[words[i].r.clone()])));
+                let suffer = (gov_start.max(wi.saturating_sub(8))..wi)
+                    .rev()
+                    .find(|&i| SUFFER.contains(&strip_conj(&mt[words[i].r.clone()])));
                 if let Some(ti) = suffer {
                     victim = acts
                         .iter()
@@ -1196,6 +1221,21 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     if victim.is_some() {
                         source = None;
                         source_after = false;
+                    }
+                }
+                // Those killed or wounded in it are its victims ("قتل 4 جنود إثيوبيين في هجوم", "مقتل 15
+                // جنديا تركيا في هجوم").
+                if victim.is_none() {
+                    let hurt = (gov_start..wi).rev().find(|&i| CASUALTY.contains(&strip_conj(&mt[words[i].r.clone()])));
+                    if let Some(hi) = hurt {
+                        victim = acts
+                            .iter()
+                            .find(|a| a.1 > hi && a.1 <= hi + 4 && a.2 < wi && !input.actors[a.0].place_like())
+                            .map(|a| a.0);
+                        if source.is_some_and(|s| Some(s.0) == victim) {
+                            source = None;
+                            source_after = false;
+                        }
                     }
                 }
             }
@@ -1339,7 +1379,9 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // Only where the rule allows an unnamed target (opt, nosource).
             if target.is_none()
                 && ["18", "19", "20"].iter().any(|c| r.code.starts_with(c))
-                && (r.otherwise == Otherwise::NoTarget || r.agentless)
+                && (r.otherwise == Otherwise::NoTarget
+                    || r.agentless
+                    || r.otherwise == Otherwise::Own && source.is_none_or(|s| input.actors[s.0].code.is_empty()))
             {
                 let placed = |a: &&&(usize, usize, usize, Option<String>)| {
                     let x = &input.actors[a.0];

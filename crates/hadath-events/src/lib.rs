@@ -1060,11 +1060,15 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             let r = &p.rules[rule as usize];
             // A person described by what was once done to them ("الوزير الذي خطفته فارك لست سنوات", "الذي
             // اغتيل") is not told an event: the relative clause with its pronoun looks back.
+            // So are protesters described by what they did ("المتظاهرين الذين خرجوا في كوسوفو", "العوائق
+            // التي قطع بها المتظاهرون الطرق").
+            let after_relative = wi > 0
+                && matches!(strip_conj(&mt[words[wi - 1].r.clone()]), "الذي" | "التي" | "الذين" | "اللذين" | "اللتين");
             if r.kind == TriggerKind::Verb
-                && ["18", "19", "20"].iter().any(|c| r.code.starts_with(c))
-                && wi > 0
-                && matches!(strip_conj(&mt[words[wi - 1].r.clone()]), "الذي" | "التي" | "الذين" | "اللذين" | "اللتين")
-                && (word.ends_with('ه') || word.ends_with("ها") || word.ends_with("هم"))
+                && after_relative
+                && (["18", "19", "20"].iter().any(|c| r.code.starts_with(c))
+                    && (word.ends_with('ه') || word.ends_with("ها") || word.ends_with("هم"))
+                    || r.code.starts_with("14"))
             {
                 continue;
             }
@@ -1556,7 +1560,9 @@ fn words_of(mt: &str, s: Range<usize>) -> Vec<Word> {
             }
             _ => {}
         }
-        if !letter && matches!(c, '،' | ',' | '؛' | ';' | ':' | '(' | ')' | '"' | '«' | '»' | '\n') {
+        // Quotation marks are not clause boundaries: they mostly wrap names («داعش», "أنصار الله"), and
+        // quoted speech opens with a subordinator or a colon anyway.
+        if !letter && matches!(c, '،' | ',' | '؛' | ';' | ':' | '(' | ')' | '\n') {
             boundary = true;
         }
     }

@@ -72,3 +72,20 @@ fn acts_named_but_not_told_are_no_events() {
     }
     assert!(failures.is_empty(), "help:\n{}", failures.join("\n"));
 }
+
+/// "الجانبان" / "البلدان": the two countries named last, each acting with the other.
+#[test]
+fn both_sides_are_the_two_countries_named_before() {
+    let engine = Engine::new().expect("engine");
+    let text = "زار الرئيس المصري السعودية أمس. وبناء على توجيه خادم الحرمين الشريفين فقد اتفق الجانبان على وضع حزمة من الآليات.";
+    let input = Input { text: text.into(), published: Some("2015-07-31".into()), ..Default::default() };
+    let doc = engine.extract(&input, ExtractOptions::default());
+    let agree: Vec<(Option<&str>, Option<&str>)> = doc
+        .events
+        .iter()
+        .filter(|e| e.rule == "agree.v")
+        .map(|e| (e.source.country.as_deref(), e.target.country.as_deref()))
+        .collect();
+    assert!(agree.contains(&(Some("EGY"), Some("SAU"))), "{agree:?}");
+    assert!(agree.contains(&(Some("SAU"), Some("EGY"))), "{agree:?}");
+}

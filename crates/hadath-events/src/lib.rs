@@ -817,6 +817,8 @@ const CASUALTY: &[&str] = &[
     "استشهدوا",
     "توفي",
 ];
+/// The two sides of a bilateral act ("اتفق الجانبان", "بحث البلدان").
+const BOTH_SIDES: &[&str] = &["الجانبان", "الجانبين", "الطرفان", "الطرفين", "البلدان", "البلدين"];
 /// Verbs of suffering an act ("تعرضت القافلة لهجوم").
 const SUFFER: &[&str] = &["تعرض", "تعرضت", "تعرضوا", "يتعرض", "تتعرض", "يتعرضون", "تعرضا", "تعرضتا"];
 /// Light verbs that take the act back as a pronoun: their subject is its author ("هجوم شنه مسلحون").
@@ -1305,7 +1307,41 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             {
                 carried = out.iter().rev().find(|e| e.sentence + 1 >= si && e.source.is_some()).and_then(|e| e.source);
             }
-            let source_idx = source.map(|a| a.0).or(carried);
+            // "اتفق الجانبان", "بحث البلدان": the two sides are the last two countries named before, each
+            // acting with the other.
+            let mut pair: Option<(usize, usize)> = None;
+            let both = |i: usize| words.get(i).is_some_and(|w| BOTH_SIDES.contains(&strip_conj(&mt[w.r.clone()])));
+            // Right after the verb they are its subject, whoever was named before ("بناء على توجيه خادم
+            // الحرمين … فقد اتفق الجانبان").
+            if (source.is_none() || r.kind == TriggerKind::Verb && both(wi + 1)) && !r.agentless {
+                let dual = (wi.saturating_sub(2)..(wi + 3).min(words.len())).any(|i| i != wi && both(i));
+                if dual {
+                    let start = words[wi].r.start;
+                    let mut before_it: Vec<usize> = (0..input.actors.len())
+                        .filter(|&i| {
+                            let c = &input.actors[i].code;
+                            input.actors[i].span.end <= start
+                                && !c.is_empty()
+                                && !matches!(c.as_str(), "IGO" | "NGO" | "IMG")
+                        })
+                        .collect();
+                    before_it.sort_by_key(|&i| std::cmp::Reverse(input.actors[i].span.start));
+                    let mut sides: Vec<usize> = Vec::new();
+                    for i in before_it {
+                        if sides.iter().all(|&j| input.actors[j].code != input.actors[i].code) {
+                            sides.push(i);
+                        }
+                        if sides.len() == 2 {
+                            break;
+                        }
+                    }
+                    if let [b, a] = sides[..] {
+                        pair = Some((a, b));
+                    }
+                }
+            }
+            let carried = if pair.is_some() { None } else { carried };
+            let source_idx = pair.map(|p| p.0).or(source.map(|a| a.0)).or(carried);
 
             let known = |i: &usize| !input.actors[*i].code.is_empty();
             // Target.
@@ -1369,6 +1405,9 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             }
             if target.is_none() && victim.is_some() {
                 target = victim;
+            }
+            if let Some((_, b)) = pair.filter(|_| target.is_none()) {
+                target = Some(b);
             }
             // "Any attack" is none in particular ("تحسبا لأي ضربة جوية").
             if r.kind == TriggerKind::Noun
@@ -1517,6 +1556,10 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             }
             for t2 in &extra_targets {
                 evs.push(FoundEvent { target: Some(*t2), ..base.clone() });
+            }
+            // Both sides act with each other.
+            if let Some((a, b)) = pair.filter(|&(a, b)| base.source == Some(a) && base.target == Some(b)) {
+                evs.push(FoundEvent { source: Some(b), target: Some(a), ..base.clone() });
             }
             // Fighting is mutual.
             if r.code.starts_with("19")

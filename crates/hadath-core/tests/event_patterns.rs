@@ -89,3 +89,19 @@ fn both_sides_are_the_two_countries_named_before() {
     assert!(agree.contains(&(Some("EGY"), Some("SAU"))), "{agree:?}");
     assert!(agree.contains(&(Some("SAU"), Some("EGY"))), "{agree:?}");
 }
+
+/// "فخامته" / "سموه": the person last given that title.
+#[test]
+fn honorifics_take_back_the_person_given_the_title() {
+    let engine = Engine::new().expect("engine");
+    let text = "وزار فخامة الرئيس عبدالفتاح السيسي الرياض أمس. وعقد فخامته اجتماعا مع صاحب السمو الملكي الأمير محمد بن سلمان. وبحث سموه مع فخامته تطوير العلاقات.";
+    let input = Input { text: text.into(), published: Some("2015-07-31".into()), ..Default::default() };
+    let doc = engine.extract(&input, ExtractOptions::default());
+    let got: Vec<(&str, Option<&str>, Option<&str>)> = doc
+        .events
+        .iter()
+        .map(|e| (e.rule.as_str(), e.source.country.as_deref(), e.target.country.as_deref()))
+        .collect();
+    assert!(got.contains(&("meeting.n", Some("EGY"), Some("SAU"))), "{got:?}");
+    assert!(got.contains(&("discuss.v", Some("SAU"), Some("EGY"))), "{got:?}");
+}

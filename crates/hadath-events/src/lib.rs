@@ -817,6 +817,15 @@ const CASUALTY: &[&str] = &[
     "استشهدوا",
     "توفي",
 ];
+/// Honorifics with a pronoun and the title they take back ("فخامته" → "فخامة الرئيس …"), match keys.
+const HONORIFICS: &[(&str, &str)] = &[
+    ("فخامته", "فخامه"),
+    ("سموه", "سمو"),
+    ("جلالته", "جلاله"),
+    ("معاليه", "معالي"),
+    ("دولته", "دوله الرئيس"),
+    ("سيادته", "سياده"),
+];
 /// The two sides of a bilateral act ("اتفق الجانبان", "بحث البلدان").
 const BOTH_SIDES: &[&str] = &["الجانبان", "الجانبين", "الطرفان", "الطرفين", "البلدان", "البلدين"];
 /// Verbs of suffering an act ("تعرضت القافلة لهجوم").
@@ -1010,6 +1019,27 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             let r = &input.actors[a.0].span;
             !spans.iter().any(|o| o.start <= r.start && r.end <= o.end && o.len() > r.len())
         });
+        // An honorific with a pronoun ("فخامته", "سموه") is the person last given that title ("فخامة الرئيس
+        // عبدالفتاح السيسي", "صاحب السمو الملكي الأمير محمد بن سلمان").
+        for (wi, w) in words.iter().enumerate() {
+            let t = &mt[w.r.clone()];
+            let Some((_, title)) = HONORIFICS.iter().find(|(h, _)| t == *h || strip_conj(t) == *h) else {
+                continue;
+            };
+            if acts.iter().any(|a| a.1 <= wi && wi <= a.2) {
+                continue;
+            }
+            let Some(at) = mt[..w.r.start].rfind(title) else { continue };
+            let who = (0..input.actors.len())
+                .filter(|&i| {
+                    let a = &input.actors[i];
+                    a.person && a.span.start > at && a.span.end <= w.r.start && !a.code.is_empty()
+                })
+                .min_by_key(|&i| input.actors[i].span.start);
+            if let Some(i) = who {
+                acts.push((i, wi, wi, marker(mt, &words, wi, w.r.start)));
+            }
+        }
         acts.sort_by_key(|a| (a.1, a.0));
         acts.dedup_by_key(|a| a.1);
         // The preposition two words back belongs to the actor right before ("في موسكو وزير خارجية روسيا"):

@@ -826,6 +826,11 @@ const HONORIFICS: &[(&str, &str)] = &[
     ("دولته", "دوله الرئيس"),
     ("سيادته", "سياده"),
 ];
+/// Words of occasion before a noun: its genitive is its agent ("بمناسبة زيارة الأمير").
+const OCCASIONS: &[&str] = &["بمناسبه", "لمناسبه", "اثناء", "خلال", "عقب", "اثر", "اطار", "ضمن"];
+/// Honorific titles written before a name ("صاحب السمو الملكي الأمير"), match keys.
+const TITLES: &[&str] =
+    &["صاحب", "السمو", "الملكي", "الامير", "سمو", "فخامه", "معالي", "جلاله", "الملك", "الشيخ", "دوله", "سياده"];
 /// The two sides of a bilateral act ("اتفق الجانبان", "بحث البلدان").
 const BOTH_SIDES: &[&str] = &["الجانبان", "الجانبين", "الطرفان", "الطرفين", "البلدان", "البلدين"];
 /// Verbs of suffering an act ("تعرضت القافلة لهجوم").
@@ -1211,12 +1216,21 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     // "زيارة كوهين": the actor right after the noun (its genitive), unless a light verb's
                     // subject came first ("قام بيريز بزيارة تركمانستان") or the genitive is the patient
                     // ("اعتقال صحفيين": rule marker gen).
-                    let genitive = after.iter().find(|a| unmarked(a) && a.1 <= wi + 4);
+                    // Titles before a name do not count ("زيارة صاحب السمو الملكي الأمير محمد بن سلمان").
+                    let titles = words[wi + 1..].iter().take_while(|w| TITLES.contains(&&mt[w.r.clone()])).count();
+                    let genitive = after.iter().find(|a| unmarked(a) && a.1 <= wi + 4 + titles);
                     let subject = before.iter().rev().find(|a| unmarked(a));
                     let objective = r.targets.contains(&Marker::Gen);
                     // Violence named by a noun is not done by the subject of another verb ("وأدانت مصر
                     // الاعتداء على السفارة"), only by a light verb's ("شن الجيش غارات").
                     let violent = ["18", "19", "20"].iter().any(|c| r.code.starts_with(c));
+                    // After a preposition of occasion ("بمناسبة زيارة الأمير", "خلال لقاء الرئيس") the genitive is
+                    // the noun's own agent, whatever verb came before.
+                    let occasion = wi > 0 && {
+                        let p = strip_conj(&mt[words[wi - 1].r.clone()]);
+                        OCCASIONS.contains(&p) || TIME_PREPOSITIONS.contains(&p)
+                    };
+                    let light = light && !(occasion && genitive.is_some() && !objective);
                     if let (true, Some(a)) = (light || !violent && (objective || genitive.is_none()), subject) {
                         source = Some(a);
                     } else if let Some(a) = genitive {

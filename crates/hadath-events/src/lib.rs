@@ -1278,9 +1278,20 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 if victim.is_none() {
                     let hurt = (gov_start..wi).rev().find(|&i| CASUALTY.contains(&strip_conj(&mt[words[i].r.clone()])));
                     if let Some(hi) = hurt {
+                        // "قتل"/"قتلت" may be active ("قتلت الشرطة مسلحين"): a definite actor after it is its
+                        // subject; a counted or indefinite one ("قتل 4 جنود", "قتل جندي تركي") its victim.
+                        let active = matches!(strip_conj(&mt[words[hi].r.clone()]), "قتل" | "قتلت" | "قتلوا");
                         victim = acts
                             .iter()
-                            .find(|a| a.1 > hi && a.1 <= hi + 4 && a.2 < wi && !input.actors[a.0].place_like())
+                            .find(|a| {
+                                a.1 > hi
+                                    && a.1 <= hi + 4
+                                    && a.2 < wi
+                                    && !input.actors[a.0].place_like()
+                                    && (!active
+                                        || is_count(&mt[words[a.1 - 1].r.clone()])
+                                        || !strip_conj(&mt[words[a.1].r.clone()]).starts_with("ال"))
+                            })
                             .map(|a| a.0);
                         if source.is_some_and(|s| Some(s.0) == victim) {
                             source = None;

@@ -639,6 +639,7 @@ const FUTURE_CUES: &[&str] = &[
     "يدعو",
     "تدعو",
     "يدعون",
+    "وشك",
 ];
 /// Reporting words anywhere in the sentence.
 const REPORT_CUES: &[&str] = &[
@@ -795,6 +796,10 @@ const OCCURRENCE_VERBS: &[&str] = &[
     "انضم",
     "انضموا",
     "عادت",
+    "اثار",
+    "اثارت",
+    "اشعل",
+    "اشعلت",
 ];
 /// Words of people killed or hurt ("قتل أربعة", "مقتل 15 جنديا", "أصيب ثلاثة").
 const CASUALTY: &[&str] = &[
@@ -1151,7 +1156,10 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 if repressed {
                     continue;
                 }
-                let governed = verb_before || (wi + 1..ce.min(wi + 4)).any(occurs);
+                // A headline or list entry that opens with the noun ("مظاهرة في تايمز سكوير ضد الاتفاق").
+                let headline = (wi == 0 || wi == cb && mt[..words[wi].r.start].trim_end().ends_with(':'))
+                    && words.get(wi + 1).is_some_and(|w| matches!(&mt[w.r.clone()], "في" | "ضد" | "امام"));
+                let governed = verb_before || headline || (wi + 1..ce.min(wi + 4)).any(occurs);
                 if passing && !light && !verb_before || !passing && !adverb && !light && !governed {
                     continue;
                 }

@@ -1,5 +1,5 @@
 // hadath web UI: every page is rendered here from the JSON API. Article text reaches the page only
-// through textContent (never innerHTML), so a <script> in an article is shown as text.
+// through textContent and text nodes (never parsed as HTML), so a <script> in an article is shown as text.
 'use strict';
 
 const L = {

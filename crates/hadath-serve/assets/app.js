@@ -357,28 +357,29 @@ function isoWeek(d) {
   return y + '-W' + String(w).padStart(2, '0');
 }
 const ymd = (d) => d.toISOString().slice(0, 10);
+// The intervals from the first label to the last, gaps filled; a gap longer than two years (an outlier
+// date) becomes one "…" slot instead.
 function fillIntervals(labels, interval) {
-  if (!labels.length) return [];
-  const out = [];
-  if (interval === 'month') {
-    let [y, m] = labels[0].split('-').map(Number);
-    const last = labels[labels.length - 1];
-    for (let guard = 0; guard < 1200; guard++) {
-      const l = y + '-' + String(m).padStart(2, '0');
-      out.push(l);
-      if (l >= last) break;
+  const next = (l) => {
+    if (interval === 'month') {
+      let [y, m] = l.split('-').map(Number);
       m++; if (m > 12) { m = 1; y++; }
+      return y + '-' + String(m).padStart(2, '0');
     }
-  } else {
-    let d = weekMonday(labels[0]);
-    const last = labels[labels.length - 1];
-    for (let guard = 0; d && guard < 2000; guard++) {
-      const l = isoWeek(d);
-      out.push(l);
-      if (l >= last) break;
-      d = new Date(d.getTime() + 7 * 864e5);
+    const d = weekMonday(l);
+    return d ? isoWeek(new Date(d.getTime() + 7 * 864e5)) : l;
+  };
+  const maxGap = interval === 'month' ? 24 : 104;
+  const out = [];
+  labels.forEach((l, i) => {
+    if (i > 0) {
+      const fill = [];
+      let c = next(labels[i - 1]);
+      while (c < l && fill.length <= maxGap) { fill.push(c); c = next(c); }
+      if (fill.length > maxGap) out.push('…'); else out.push(...fill);
     }
-  }
+    out.push(l);
+  });
   return out;
 }
 function intervalRange(label, interval) {
@@ -429,7 +430,9 @@ function dyadChart(rows, interval, source, target) {
     } else {
       pts.push([x + bw / 2, gy(0)]);
     }
-    if (i % every === 0) {
+    if (l === '…') {
+      s.append(svg('text', { x: x + bw / 2, y: top + h - 4, 'text-anchor': 'middle' }, '…'));
+    } else if (i % every === 0) {
       s.append(svg('text', { x: x + bw / 2, y: top + h + 12, transform: `rotate(60 ${x + bw / 2} ${top + h + 12})` }, l));
     }
   });

@@ -85,11 +85,8 @@ impl Metrics {
                 for (b, n) in BUCKETS.iter().zip(h.counts) {
                     let _ = writeln!(s, "hadath_http_request_duration_seconds_bucket{{route=\"{r}\",le=\"{b}\"}} {n}");
                 }
-                let _ = writeln!(
-                    s,
-                    "hadath_http_request_duration_seconds_bucket{{route=\"{r}\",le=\"+Inf\"}} {}",
-                    h.count
-                );
+                let _ =
+                    writeln!(s, "hadath_http_request_duration_seconds_bucket{{route=\"{r}\",le=\"+Inf\"}} {}", h.count);
                 let _ = writeln!(s, "hadath_http_request_duration_seconds_sum{{route=\"{r}\"}} {:.6}", h.sum);
                 let _ = writeln!(s, "hadath_http_request_duration_seconds_count{{route=\"{r}\"}} {}", h.count);
             }

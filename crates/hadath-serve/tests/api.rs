@@ -43,7 +43,8 @@ fn health_and_metrics() {
 #[test]
 fn extract_plain_text_and_json() {
     let (s, _) = shared();
-    let r = s.post("/api/extract?published=2023-04-19", &[("content-type", "text/plain; charset=utf-8")], SEED.as_bytes());
+    let r =
+        s.post("/api/extract?published=2023-04-19", &[("content-type", "text/plain; charset=utf-8")], SEED.as_bytes());
     assert_eq!(r.status, 200, "{}", r.text());
     let d = r.json();
     assert_eq!(d["schema"], 1);
@@ -269,7 +270,11 @@ fn ingest_needs_a_token() {
     let r = s.post("/api/articles", &[auth, ("content-type", "application/x-ndjson")], lines.join("\n").as_bytes());
     assert_eq!(r.status, 200, "{}", r.text());
     let v = r.json();
-    assert_eq!((v["stored"].as_i64(), v["duplicates"].as_i64(), v["errors"].as_i64()), (Some(1), Some(1), Some(1)), "{v}");
+    assert_eq!(
+        (v["stored"].as_i64(), v["duplicates"].as_i64(), v["errors"].as_i64()),
+        (Some(1), Some(1), Some(1)),
+        "{v}"
+    );
     assert_eq!(v["results"][0]["outcome"], "duplicate");
     assert_eq!(v["results"][0]["article"], id);
     assert_eq!(v["results"][2]["outcome"], "error");
@@ -316,7 +321,15 @@ fn served_openapi_is_the_generated_one() {
     assert_eq!(r.text(), hadath_serve::openapi_json());
     let v = r.json();
     assert!(v["openapi"].as_str().unwrap().starts_with("3."));
-    for p in ["/api/extract", "/api/search", "/api/articles/{id}", "/api/events", "/api/dyads", "/api/actors", "/api/articles"] {
+    for p in [
+        "/api/extract",
+        "/api/search",
+        "/api/articles/{id}",
+        "/api/events",
+        "/api/dyads",
+        "/api/actors",
+        "/api/articles",
+    ] {
         assert!(v["paths"].get(p).is_some(), "{p} missing from the OpenAPI document");
     }
     assert!(v["components"]["schemas"].get("Document").is_some());

@@ -192,7 +192,8 @@ fn try_it_and_article_pages_in_chromium() {
     assert!(people.contains(&"إيلي كوهين"), "people highlighted: {people:?}");
     // The ISR → AZE meeting card.
     let card = "[data-source='ISR'][data-target='AZE'][data-code^='04'], [data-source='ISR'][data-target='AZE'][data-code='036']";
-    let text = d.js(&format!("const c = document.querySelector(\"{card}\"); return c ? c.textContent : null;"), json!([]));
+    let text =
+        d.js(&format!("const c = document.querySelector(\"{card}\"); return c ? c.textContent : null;"), json!([]));
     let text = text.as_str().unwrap_or_else(|| panic!("no ISR → AZE meeting card"));
     assert!(text.contains("ISR") && text.contains("AZE") && text.contains("→"), "{text}");
     // Clicking it highlights its evidence and trigger in the text.

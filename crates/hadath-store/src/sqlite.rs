@@ -15,8 +15,8 @@ use hadath_core::Document;
 use crate::dedup::{Signature, DEFAULT_THRESHOLD};
 use crate::schema::{migrate, SCHEMA_VERSION};
 use crate::{
-    ActorCount, ActorQuery, Article, ClusterMember, Dyad, DyadQuery, Error, EventQuery, Interval, MonthStats, NewArticle, OutletStats, PutOutcome, Result,
-    SearchHit, SearchQuery, Sink, Stats, Store, StoredEvent,
+    ActorCount, ActorQuery, Article, ClusterMember, Dyad, DyadQuery, Error, EventQuery, Interval, MonthStats,
+    NewArticle, OutletStats, PutOutcome, Result, SearchHit, SearchQuery, Sink, Stats, Store, StoredEvent,
 };
 
 /// The SQLite store.

@@ -31,6 +31,10 @@ pub struct ServeArgs {
     /// Articles analysed at once (default: the number of cores).
     #[arg(long)]
     extract_workers: Option<usize>,
+    /// Search answers kept in memory (least recently used dropped first; 0: no cache). Emptied by every
+    /// ingest.
+    #[arg(long, default_value_t = 256)]
+    search_cache: usize,
 }
 
 pub fn run(a: ServeArgs) -> Result<i32> {
@@ -40,6 +44,7 @@ pub fn run(a: ServeArgs) -> Result<i32> {
         ingest_token: a.ingest_token.filter(|t| !t.is_empty()),
         timeout: Duration::from_secs(a.timeout.max(1)),
         max_requests: a.max_requests,
+        search_cache: a.search_cache,
         ..Default::default()
     };
     if let Some(n) = a.extract_workers {

@@ -313,6 +313,8 @@ pub(crate) struct SearchResponse {
     query: String,
     /// Time taken, in milliseconds.
     took_ms: f64,
+    /// Whether the answer came from the server's cache of recent searches.
+    cached: bool,
     /// Articles, best first; `highlighted` are byte ranges of `snippet`.
     hits: Vec<SearchHit>,
 }
@@ -345,8 +347,20 @@ async fn search(State(st): Shared, RawQuery(raw): RawQuery) -> ApiResult<Json<Se
         snippet_chars: p.snippet.unwrap_or(200).min(1000),
     };
     let t = Instant::now();
-    let hits = with_store(&st, move |s| Ok(s.search(&q)?)).await?;
-    Ok(Json(SearchResponse { query: p.q, took_ms: (t.elapsed().as_secs_f64() * 1e5).round() / 100.0, hits }))
+    let key = format!("{q:?}");
+    let cached = st.search_cache.lock().ok().and_then(|mut c| c.get(&key));
+    let (hits, cached) = match cached {
+        Some(h) => (h, true),
+        None => {
+            let h = Arc::new(with_store(&st, move |s| Ok(s.search(&q)?)).await?);
+            if let Ok(mut c) = st.search_cache.lock() {
+                c.put(key, h.clone(), st.cfg.search_cache);
+            }
+            (h, false)
+        }
+    };
+    let took_ms = (t.elapsed().as_secs_f64() * 1e5).round() / 100.0;
+    Ok(Json(SearchResponse { query: p.q, took_ms, cached, hits: hits.as_ref().clone() }))
 }
 
 /// A stored article and its near duplicates.
@@ -759,6 +773,7 @@ async fn ingest(
     let lines: Vec<usize> = inputs.iter().map(|(l, _)| *l).collect();
     let docs = extract_all(&st, inputs.into_iter().map(|(_, i)| i).collect()).await?;
     let writer = st.writer.clone();
+    let cache_state = st.clone();
     let outcomes = tokio::task::spawn_blocking(move || -> ApiResult<Vec<PutOutcome>> {
         let mut guard = writer.lock().map_err(|_| ApiError::internal("the store writer failed earlier"))?;
         if guard.is_none() {
@@ -770,6 +785,9 @@ async fn ingest(
         let out = store.put(&news)?;
         store.update_index()?;
         pool.invalidate();
+        if let Ok(mut c) = cache_state.search_cache.lock() {
+            c.clear();
+        }
         Ok(out)
     })
     .await

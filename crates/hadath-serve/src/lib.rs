@@ -55,6 +55,8 @@ pub struct Config {
     pub extract_workers: usize,
     /// Store queries running at once.
     pub db_workers: usize,
+    /// Search answers kept in memory, by query and filters (0: none); emptied by every ingest.
+    pub search_cache: usize,
 }
 
 /// The default body limit: 2 MB.
@@ -71,6 +73,7 @@ impl Default for Config {
             max_requests: 256,
             extract_workers: cores,
             db_workers: (2 * cores).max(4),
+            search_cache: 256,
         }
     }
 }
@@ -124,6 +127,42 @@ pub struct AppState {
     pub(crate) extract_sem: Arc<Semaphore>,
     pub(crate) db_sem: Arc<Semaphore>,
     pub(crate) metrics: Metrics,
+    pub(crate) search_cache: Mutex<SearchCache>,
+}
+
+/// Recent search answers, least recently used dropped first.
+#[derive(Default)]
+pub(crate) struct SearchCache {
+    entries: std::collections::HashMap<String, (Arc<Vec<hadath_store::SearchHit>>, u64)>,
+    tick: u64,
+}
+
+impl SearchCache {
+    pub(crate) fn get(&mut self, key: &str) -> Option<Arc<Vec<hadath_store::SearchHit>>> {
+        self.tick += 1;
+        let tick = self.tick;
+        self.entries.get_mut(key).map(|(hits, used)| {
+            *used = tick;
+            hits.clone()
+        })
+    }
+
+    pub(crate) fn put(&mut self, key: String, hits: Arc<Vec<hadath_store::SearchHit>>, cap: usize) {
+        if cap == 0 {
+            return;
+        }
+        if self.entries.len() >= cap && !self.entries.contains_key(&key) {
+            if let Some(oldest) = self.entries.iter().min_by_key(|(_, (_, used))| *used).map(|(k, _)| k.clone()) {
+                self.entries.remove(&oldest);
+            }
+        }
+        self.tick += 1;
+        self.entries.insert(key, (hits, self.tick));
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.entries.clear();
+    }
 }
 
 impl std::fmt::Debug for AppState {
@@ -168,6 +207,7 @@ impl AppState {
             pool,
             writer: Arc::new(Mutex::new(None)),
             metrics: Metrics::default(),
+            search_cache: Mutex::new(SearchCache::default()),
         })
     }
 }

@@ -119,6 +119,10 @@ fn search() {
     let snippet = h["snippet"].as_str().unwrap();
     let (a, b) = (h["highlighted"][0][0].as_u64().unwrap() as usize, h["highlighted"][0][1].as_u64().unwrap() as usize);
     assert!(snippet[a..b].contains("أذربيجان") || snippet[a..b].contains("اذربيجان"), "{snippet} {a} {b}");
+    // the same search again comes from the cache, with the same hits
+    let again = s.get(&format!("/api/search?q={}", enc("أذربيجان"))).json();
+    assert_eq!(again["cached"], true);
+    assert_eq!(again["hits"], v["hits"]);
     // filters
     let r = s.get(&format!("/api/search?q={}&outlet=other", enc("أذربيجان")));
     assert!(r.json()["hits"].as_array().unwrap().iter().all(|h| h["outlet"] == "other"));

@@ -96,6 +96,15 @@ function qs(o) {
   for (const [k, v] of Object.entries(o)) if (v !== null && v !== undefined && v !== '') p.set(k, v);
   return p.toString();
 }
+// Parts of a metadata line, each isolated for the bidi algorithm (dates stay 2015-07-21 in RTL text).
+function joined(parts) {
+  const out = [];
+  parts.filter(p => p !== null && p !== undefined && p !== '').forEach((p, i) => {
+    if (i) out.push(' · ');
+    out.push(el('bdi', {}, String(p)));
+  });
+  return out;
+}
 function field(name, label, value, attrs) {
   return el('label', {}, t(label), el('input', Object.assign({ name, value: value || '' }, attrs || {})));
 }
@@ -284,7 +293,7 @@ async function pageSearch(main) {
     if (!r.hits.length) { main.append(el('p', {}, t('no_results'))); return; }
     main.append(el('ul', { class: 'hits' }, r.hits.map(h => el('li', {},
       el('a', { class: 't', href: '/article/' + h.article }, h.title || ('#' + h.article)),
-      el('div', { class: 'muted' }, [h.published, h.outlet, 'BM25 ' + h.score.toFixed(2)].filter(Boolean).join(' · ')),
+      el('div', { class: 'muted' }, joined([h.published, h.outlet, 'BM25 ' + h.score.toFixed(2)])),
       marked(h.snippet, h.highlighted)))));
   } catch (e) { main.append(errorBox(e)); }
 }
@@ -296,7 +305,7 @@ async function pageArticle(main, id) {
     const url = safeUrl(d.url);
     main.append(el('h1', {}, d.title || (t('article') + ' #' + a.article)),
       el('div', { class: 'meta muted' },
-        ['#' + a.article, d.published, d.outlet, a.origin].filter(Boolean).join(' · '), ' · ',
+        joined(['#' + a.article, d.published, d.outlet, a.origin]), ' · ',
         url ? el('a', { href: url, rel: 'noopener noreferrer', dir: 'ltr' }, url) : null, ' · ',
         el('a', { href: '/events?' + qs({ article: a.article }) }, t('open_events'))),
       renderDoc(d),
@@ -304,7 +313,7 @@ async function pageArticle(main, id) {
       a.near_duplicates.length
         ? el('ul', { class: 'near' }, a.near_duplicates.map(m => el('li', {},
           el('a', { href: '/article/' + m.article }, m.title || ('#' + m.article)), ' ',
-          el('span', { class: 'muted' }, [m.published, m.outlet, m.similarity != null ? t('similarity') + ' ' + m.similarity : null].filter(Boolean).join(' · ')))))
+          el('span', { class: 'muted' }, joined([m.published, m.outlet, m.similarity != null ? t('similarity') + ' ' + m.similarity : null])))))
         : el('p', { class: 'muted' }, t('none')));
   } catch (e) { main.append(errorBox(e)); }
 }

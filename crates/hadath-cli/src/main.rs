@@ -17,6 +17,7 @@ mod events_cmd;
 mod ingest;
 mod ner_cmd;
 mod search_cmd;
+mod serve_cmd;
 mod store_cmd;
 
 /// hadath (حدث, "event"): reads Arabic news and answers who did what to whom, when and where, with the
@@ -56,6 +57,9 @@ enum Command {
     Stats(store_cmd::StatsArgs),
     /// Export stored events: GDELT 2.0 event table (TSV), PLOVER-style JSON Lines, or Parquet.
     Export(store_cmd::ExportArgs),
+    /// Serve the JSON API and the web UI (Try it, search, articles, dyads, network) on 127.0.0.1:8080; with
+    /// --db, over a store. Every asset is inside the binary.
+    Serve(serve_cmd::ServeArgs),
     /// Evaluate: `hadath eval ner FILE` (entity-level P/R/F1 per type, and tokens/s); `hadath eval events
     /// --gold FILE` (events, entities and times against hand-coded gold).
     Eval(ner_cmd::EvalArgs),
@@ -152,6 +156,7 @@ fn main() -> ExitCode {
         Command::Dyads(a) => store_cmd::dyads(a),
         Command::Stats(a) => store_cmd::stats(a),
         Command::Export(a) => store_cmd::export(a),
+        Command::Serve(a) => serve_cmd::run(a),
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
 
-use hadath_store::{DyadQuery, EventQuery, Interval, SqliteStore, Store, StoredEvent};
+use hadath_store::{DyadQuery, EventQuery, Interval, SqliteStore, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum QueryFormat {
@@ -91,12 +91,7 @@ pub struct EventFilter {
 impl EventFilter {
     fn query(&self, limit: Option<usize>) -> Result<EventQuery> {
         for d in [&self.from, &self.to].into_iter().flatten() {
-            let ok = d.len() >= 4
-                && d.len() <= 10
-                && d.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-            if !ok {
-                bail!("date {d:?}: use YYYY-MM-DD, YYYY-MM or YYYY");
-            }
+            hadath_store::check_query_date(d).map_err(anyhow::Error::msg)?;
         }
         Ok(EventQuery {
             source: self.source.clone(),
@@ -110,6 +105,7 @@ impl EventFilter {
             outlet: self.outlet.clone(),
             text: self.text.clone(),
             articles: None,
+            after: None,
             limit,
         })
     }
@@ -180,17 +176,8 @@ pub(crate) fn open(db: &Path) -> Result<SqliteStore> {
     SqliteStore::open_read_only(db).with_context(|| format!("{}: cannot open the store", db.display()))
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 fn write_csv(out: &mut dyn Write, row: &[String]) -> io::Result<()> {
-    let line: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
-    writeln!(out, "{}", line.join(","))
+    out.write_all(hadath_store::export::csv_line(row).as_bytes())
 }
 
 /// Aligned columns; numbers right-aligned.
@@ -237,68 +224,6 @@ fn actor_code(a: &hadath_core::model::EventActor) -> String {
     format!("{}{}", a.country.as_deref().unwrap_or(""), a.agent.as_deref().unwrap_or(""))
 }
 
-const EVENT_CSV: [&str; 26] = [
-    "id",
-    "date",
-    "date_basis",
-    "code",
-    "root",
-    "quad_class",
-    "goldstein",
-    "plover",
-    "source_country",
-    "source_agent",
-    "source_text",
-    "target_country",
-    "target_agent",
-    "target_text",
-    "location",
-    "location_country",
-    "modality",
-    "confidence",
-    "num_mentions",
-    "num_articles",
-    "num_sources",
-    "article",
-    "published",
-    "outlet",
-    "url",
-    "summary_en",
-];
-
-fn event_csv_row(e: &StoredEvent) -> Vec<String> {
-    let ev = &e.event;
-    let o = |s: &Option<String>| s.clone().unwrap_or_default();
-    vec![
-        e.id.to_string(),
-        o(&ev.date),
-        o(&ev.date_basis),
-        ev.code.clone(),
-        ev.root.clone(),
-        ev.quad_class.to_string(),
-        format!("{:.1}", ev.goldstein),
-        o(&ev.plover),
-        o(&ev.source.country),
-        o(&ev.source.agent),
-        o(&ev.source.text),
-        o(&ev.target.country),
-        o(&ev.target.agent),
-        o(&ev.target.text),
-        ev.location.as_ref().map(|l| l.name.clone()).unwrap_or_default(),
-        ev.location.as_ref().and_then(|l| l.country.clone()).unwrap_or_default(),
-        ev.modality.clone(),
-        format!("{:.2}", ev.confidence),
-        e.num_mentions.to_string(),
-        e.num_articles.to_string(),
-        e.num_sources.to_string(),
-        e.article.to_string(),
-        o(&e.published),
-        o(&e.outlet),
-        o(&e.url),
-        ev.summary_en.clone(),
-    ]
-}
-
 pub fn events(a: EventsArgs) -> Result<i32> {
     let store = open(&a.filter.db)?;
     let q = a.filter.query(a.limit)?;
@@ -313,9 +238,9 @@ pub fn events(a: EventsArgs) -> Result<i32> {
             })?;
         }
         QueryFormat::Csv => {
-            write_csv(&mut out, &EVENT_CSV.map(String::from))?;
+            write_csv(&mut out, &hadath_store::export::EVENT_CSV_COLUMNS.map(String::from))?;
             store.events(&q, &mut |e| {
-                write_csv(&mut out, &event_csv_row(&e))?;
+                write_csv(&mut out, &hadath_store::export::event_csv_row(&e))?;
                 Ok(true)
             })?;
         }
@@ -366,6 +291,8 @@ pub fn dyads(a: DyadsArgs) -> Result<i32> {
         from: a.from,
         to: a.to,
         domestic: a.domestic,
+        source: None,
+        target: None,
     };
     let dyads = store.dyads(&q)?;
     let stdout = io::stdout();

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// A span of the original text, in code points.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Span {
     /// Start (inclusive).
@@ -18,6 +19,7 @@ pub struct Span {
 }
 
 /// One analysed article.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     /// Schema version ([`SCHEMA_VERSION`]).
@@ -68,6 +70,7 @@ pub struct Document {
 }
 
 /// Credit lines: who wrote, translated or distributed the text.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attribution {
     /// The outlet the text is taken from ("المصدر: موقع المونيتور" → "المونيتور").
@@ -88,6 +91,7 @@ pub struct Attribution {
 }
 
 /// One credit line.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttributionLine {
     /// Which field it fills: source, translator, agency, author, editor.
@@ -101,6 +105,7 @@ pub struct AttributionLine {
 }
 
 /// A dateline: place and agency at the head of the article.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dateline {
     /// The place as written ("بغداد").
@@ -125,6 +130,7 @@ pub struct Dateline {
 }
 
 /// A sentence.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sentence {
     /// Start.
@@ -134,6 +140,7 @@ pub struct Sentence {
 }
 
 /// A named entity with all its mentions.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entity {
     /// The longest mention as written.
@@ -162,6 +169,7 @@ pub struct Entity {
 }
 
 /// A time expression.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeExpr {
     /// As written: the whole expression ("مساء الأربعاء", "يوم 24 يوليو تموز").
@@ -195,6 +203,7 @@ fn default_time_anchor() -> String {
 }
 
 /// One side of an event.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventActor {
     /// CAMEO country code, or IGO / IMG / NGO for international bodies and groups.
@@ -212,6 +221,7 @@ pub struct EventActor {
 }
 
 /// Where an event happened.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventLocation {
     /// Place name as written.
@@ -224,6 +234,7 @@ pub struct EventLocation {
 }
 
 /// One sentence that tells an event: the sentence and the trigger word in it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
     /// Index into `sentences`.
@@ -233,6 +244,7 @@ pub struct Evidence {
 }
 
 /// A coded event.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// CAMEO event code ("042"); an intent code (03x, or 138 for force) when the act is told in the future.

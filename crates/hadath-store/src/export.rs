@@ -578,3 +578,83 @@ pub fn parquet(store: &SqliteStore, q: &EventQuery, path: &std::path::Path) -> R
     writer.close().map_err(Error::parquet)?;
     Ok(n)
 }
+
+/// The columns of the events CSV (`hadath events --format csv`, the API's `text/csv`), in order.
+pub const EVENT_CSV_COLUMNS: [&str; 26] = [
+    "id",
+    "date",
+    "date_basis",
+    "code",
+    "root",
+    "quad_class",
+    "goldstein",
+    "plover",
+    "source_country",
+    "source_agent",
+    "source_text",
+    "target_country",
+    "target_agent",
+    "target_text",
+    "location",
+    "location_country",
+    "modality",
+    "confidence",
+    "num_mentions",
+    "num_articles",
+    "num_sources",
+    "article",
+    "published",
+    "outlet",
+    "url",
+    "summary_en",
+];
+
+/// One event as a row of [`EVENT_CSV_COLUMNS`].
+pub fn event_csv_row(e: &StoredEvent) -> Vec<String> {
+    let ev = &e.event;
+    let o = |s: &Option<String>| s.clone().unwrap_or_default();
+    vec![
+        e.id.to_string(),
+        o(&ev.date),
+        o(&ev.date_basis),
+        ev.code.clone(),
+        ev.root.clone(),
+        ev.quad_class.to_string(),
+        format!("{:.1}", ev.goldstein),
+        o(&ev.plover),
+        o(&ev.source.country),
+        o(&ev.source.agent),
+        o(&ev.source.text),
+        o(&ev.target.country),
+        o(&ev.target.agent),
+        o(&ev.target.text),
+        ev.location.as_ref().map(|l| l.name.clone()).unwrap_or_default(),
+        ev.location.as_ref().and_then(|l| l.country.clone()).unwrap_or_default(),
+        ev.modality.clone(),
+        format!("{:.2}", ev.confidence),
+        e.num_mentions.to_string(),
+        e.num_articles.to_string(),
+        e.num_sources.to_string(),
+        e.article.to_string(),
+        o(&e.published),
+        o(&e.outlet),
+        o(&e.url),
+        ev.summary_en.clone(),
+    ]
+}
+
+/// One CSV field, quoted when it holds a comma, a quote or a line break.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// One CSV line (with its line break) of the given fields.
+pub fn csv_line<S: AsRef<str>>(row: &[S]) -> String {
+    let mut line = row.iter().map(|f| csv_field(f.as_ref())).collect::<Vec<_>>().join(",");
+    line.push('\n');
+    line
+}

@@ -179,6 +179,7 @@ impl PutOutcome {
 }
 
 /// A stored article.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Article {
     /// Its id in the store.
@@ -196,6 +197,7 @@ pub struct Article {
 }
 
 /// An event as stored: the model's [`Event`] plus where it is and how often it was told.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredEvent {
     /// Event id (GDELT's GLOBALEVENTID in exports).
@@ -252,6 +254,8 @@ pub struct EventQuery {
     pub text: Option<String>,
     /// Only events of these articles (set by a search, for instance).
     pub articles: Option<Vec<i64>>,
+    /// Only events whose id is above this one (a paging cursor: the last id of the previous page).
+    pub after: Option<i64>,
     /// At most this many events.
     pub limit: Option<usize>,
 }
@@ -281,9 +285,65 @@ pub struct DyadQuery {
     pub to: Option<String>,
     /// Keep pairs with the same country on both sides (domestic events).
     pub domestic: bool,
+    /// Only this source country.
+    pub source: Option<String>,
+    /// Only this target country.
+    pub target: Option<String>,
+}
+
+/// Filters for [`Store::actors`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActorQuery {
+    /// The most active actors, at most this many (0: all).
+    pub top: usize,
+    /// Only actors of this country.
+    pub country: Option<String>,
+    /// Event date on or after.
+    pub from: Option<String>,
+    /// Event date on or before.
+    pub to: Option<String>,
+}
+
+/// One actor (a country with a CAMEO agent, `ISRGOV`) and the events it took part in.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActorCount {
+    /// CAMEO country (or IGO, NGO …).
+    pub country: String,
+    /// CAMEO agent (GOV, MIL …), empty when none.
+    pub agent: String,
+    /// Events it took part in (as source or target; an event with it on both sides counts once).
+    pub events: i64,
+    /// Of them, as source.
+    pub as_source: i64,
+    /// Of them, as target.
+    pub as_target: i64,
+    /// Events per quad class 1–4.
+    pub quad: [i64; 4],
+    /// Mean Goldstein score of its events.
+    pub goldstein_mean: f64,
+}
+
+/// Another article of an article's near-duplicate cluster.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterMember {
+    /// Its id.
+    pub article: i64,
+    /// Title.
+    pub title: Option<String>,
+    /// Publication date.
+    pub published: Option<String>,
+    /// Outlet.
+    pub outlet: Option<String>,
+    /// The article it is a near copy of (none for the cluster's first article).
+    pub copy_of: Option<i64>,
+    /// Its estimated similarity with that article.
+    pub similarity: Option<f64>,
 }
 
 /// One country pair (per interval).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Dyad {
     /// Week or month, when grouped.
@@ -306,6 +366,7 @@ pub struct Dyad {
 }
 
 /// Counts over the store.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
     /// Articles stored.
@@ -333,6 +394,7 @@ pub struct Stats {
 }
 
 /// Counts for one outlet.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutletStats {
     /// The outlet (empty when unknown).
@@ -346,6 +408,7 @@ pub struct OutletStats {
 }
 
 /// Counts for one month.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthStats {
     /// `YYYY-MM` of publication (empty when unknown).
@@ -376,6 +439,7 @@ pub struct SearchQuery {
 }
 
 /// One article found.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchHit {
     /// The article's id.
@@ -395,6 +459,21 @@ pub struct SearchHit {
     pub snippet: String,
     /// Byte ranges of `snippet` that matched the query.
     pub highlighted: Vec<(usize, usize)>,
+}
+
+/// Checks a date filter (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`) as [`EventQuery::from`] and the other query
+/// dates take it; the error says what is expected.
+pub fn check_query_date(d: &str) -> std::result::Result<(), String> {
+    let shape = matches!(d.len(), 4 | 7 | 10)
+        && d.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    let in_range = |r: std::ops::Range<usize>, max: u32| {
+        d.get(r).is_none_or(|x| x.parse::<u32>().is_ok_and(|n| (1..=max).contains(&n)))
+    };
+    if shape && in_range(5..7, 12) && in_range(8..10, 31) {
+        Ok(())
+    } else {
+        Err(format!("date {d:?}: use YYYY-MM-DD, YYYY-MM or YYYY"))
+    }
 }
 
 /// Where the search index of the store file `db` lives: a folder beside it, `<db>.search`.
@@ -426,6 +505,10 @@ pub trait Store {
     fn stats(&self) -> Result<Stats>;
     /// Articles matching a full-text query, best first (BM25), with snippets.
     fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>>;
+    /// The most active actors (country + agent), with their events by quad class.
+    fn actors(&self, q: &ActorQuery) -> Result<Vec<ActorCount>>;
+    /// The other articles of an article's near-duplicate cluster, in id order.
+    fn cluster(&self, article: i64) -> Result<Vec<ClusterMember>>;
 }
 
 #[cfg(test)]

@@ -15,8 +15,8 @@ use hadath_core::Document;
 use crate::dedup::{Signature, DEFAULT_THRESHOLD};
 use crate::schema::{migrate, SCHEMA_VERSION};
 use crate::{
-    Article, Dyad, DyadQuery, Error, EventQuery, Interval, MonthStats, NewArticle, OutletStats, PutOutcome, Result,
-    SearchHit, SearchQuery, Sink, Stats, Store, StoredEvent,
+    ActorCount, ActorQuery, Article, ClusterMember, Dyad, DyadQuery, Error, EventQuery, Interval, MonthStats,
+    NewArticle, OutletStats, PutOutcome, Result, SearchHit, SearchQuery, Sink, Stats, Store, StoredEvent,
 };
 
 /// The SQLite store.
@@ -808,6 +808,9 @@ impl Store for SqliteStore {
             let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
             sql.push_str(&format!(" AND e.article IN ({})", list.join(",")));
         }
+        if let Some(after) = q.after {
+            sql.push_str(&format!(" AND e.id > {after}"));
+        }
         sql.push_str(" ORDER BY e.id");
         if let Some(n) = q.limit {
             sql.push_str(&format!(" LIMIT {n}"));
@@ -853,6 +856,14 @@ impl Store for SqliteStore {
         if let Some(t) = &q.to {
             args.push(Value::Text(date_upper(t)));
             sql.push_str(&format!(" AND date <= ?{}", args.len()));
+        }
+        if let Some(s) = &q.source {
+            args.push(Value::Text(s.to_ascii_uppercase()));
+            sql.push_str(&format!(" AND source_country = ?{}", args.len()));
+        }
+        if let Some(t) = &q.target {
+            args.push(Value::Text(t.to_ascii_uppercase()));
+            sql.push_str(&format!(" AND target_country = ?{}", args.len()));
         }
         sql.push_str(" GROUP BY 1, 2, 3");
         let mut st = self.conn.prepare(&sql)?;
@@ -959,6 +970,63 @@ impl Store for SqliteStore {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(s)
+    }
+
+    fn actors(&self, q: &ActorQuery) -> Result<Vec<ActorCount>> {
+        // One row per (event, side); an actor on both sides of an event counts that event once.
+        let mut filter = String::from("mention_of IS NULL");
+        let mut args: Vec<Value> = Vec::new();
+        if let Some(f) = &q.from {
+            args.push(Value::Text(f.clone()));
+            filter.push_str(&format!(" AND date >= ?{}", args.len()));
+        }
+        if let Some(t) = &q.to {
+            args.push(Value::Text(date_upper(t)));
+            filter.push_str(&format!(" AND date <= ?{}", args.len()));
+        }
+        let mut outer = String::new();
+        if let Some(c) = &q.country {
+            args.push(Value::Text(c.to_ascii_uppercase()));
+            outer = format!(" WHERE country = ?{}", args.len());
+        }
+        let mut sql = format!(
+            "SELECT country, agent, count(DISTINCT id), sum(side = 's'), sum(side = 't'),              count(DISTINCT CASE WHEN quad_class = 1 THEN id END), count(DISTINCT CASE WHEN quad_class = 2 THEN id END),              count(DISTINCT CASE WHEN quad_class = 3 THEN id END), count(DISTINCT CASE WHEN quad_class = 4 THEN id END),              coalesce(sum(CASE WHEN side = 's' OR NOT both THEN goldstein END), 0) FROM (                SELECT id, 's' AS side, source_country AS country, coalesce(source_agent, '') AS agent, quad_class,                  goldstein, (source_country IS target_country AND source_agent IS target_agent) AS both                  FROM events WHERE {filter} AND source_country IS NOT NULL                UNION ALL                SELECT id, 't', target_country, coalesce(target_agent, ''), quad_class, goldstein,                  (source_country IS target_country AND source_agent IS target_agent)                  FROM events WHERE {filter} AND target_country IS NOT NULL              ){outer} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2"
+        );
+        if q.top > 0 {
+            sql.push_str(&format!(" LIMIT {}", q.top));
+        }
+        let mut st = self.conn.prepare(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            let events: i64 = r.get(2)?;
+            let gold: f64 = r.get(9)?;
+            Ok(ActorCount {
+                country: r.get(0)?,
+                agent: r.get(1)?,
+                events,
+                as_source: r.get(3)?,
+                as_target: r.get(4)?,
+                quad: [r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?],
+                goldstein_mean: if events > 0 { (gold / events as f64 * 100.0).round() / 100.0 } else { 0.0 },
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn cluster(&self, article: i64) -> Result<Vec<ClusterMember>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT b.id, b.title, b.published, b.outlet, b.copy_of, b.similarity FROM articles a              JOIN articles b ON b.cluster = a.cluster AND b.id != a.id WHERE a.id = ?1 ORDER BY b.id",
+        )?;
+        let rows = st.query_map([article], |r| {
+            Ok(ClusterMember {
+                article: r.get(0)?,
+                title: r.get(1)?,
+                published: r.get(2)?,
+                outlet: r.get(3)?,
+                copy_of: r.get(4)?,
+                similarity: r.get::<_, Option<f64>>(5)?.map(|s| (s * 1000.0).round() / 1000.0),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>> {

@@ -3,6 +3,7 @@
 //! point offsets.
 
 use std::ops::Range;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
@@ -15,7 +16,7 @@ use hadath_text::tokens::{tokenize, Token, TokenKind};
 
 use crate::input::Input;
 use hadath_ner::features::FeatureSet;
-use hadath_ner::{EntityType, NerModel};
+use hadath_ner::{EntityType, NerModel, TaggerMemo};
 use hadath_time::TimeTagger;
 
 use crate::entities::{add_name_mentions, find_entities_and_roles, is_short_proclitic_prefix, EntityInput, TaggedName};
@@ -133,6 +134,9 @@ pub struct Engine {
     time: TimeTagger,
     patterns: hadath_events::Patterns,
     codebook: hadath_events::Codebook,
+    /// What the tagger remembered of earlier documents (one memo per concurrent `extract`; see
+    /// [`NerModel::tagger_with`]): unknown words recur from article to article.
+    ner_memos: Mutex<Vec<TaggerMemo>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -165,6 +169,7 @@ impl Engine {
             time: TimeTagger::new()?,
             patterns: hadath_events::Patterns::embedded()?,
             codebook: hadath_events::Codebook::embedded()?,
+            ner_memos: Mutex::new(Vec::new()),
         })
     }
 
@@ -382,7 +387,8 @@ impl Engine {
     /// trained with lexicon features (gazetteer matches, name words), each sentence's tokens get them from
     /// the same function as in training ([`Lexicon::ner_features`]).
     fn tag_names(&self, text: &str, sentence_spans: &[Range<usize>], tokens: &[Token]) -> Vec<TaggedName> {
-        let mut tagger = self.ner.tagger();
+        let memo = self.ner_memos.lock().ok().and_then(|mut m| m.pop()).unwrap_or_default();
+        let mut tagger = self.ner.tagger_with(memo);
         let use_gaz = self.ner.feature_set().has(FeatureSet::GAZ);
         let mut found = Vec::new();
         let mut out = Vec::new();
@@ -423,6 +429,9 @@ impl Engine {
                     out.push(TaggedName { span, kind });
                 }
             }
+        }
+        if let Ok(mut memos) = self.ner_memos.lock() {
+            memos.push(tagger.into_memo());
         }
         out
     }

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use hadath_lexicon::{AttributionField, Lexicon};
+use hadath_lexicon::gazetteer::GazMatch;
 use hadath_text::clitics::SegCache;
+use hadath_text::normalize::MatchForm;
 use hadath_text::scan::{scan, tokens_in, Scan};
 use hadath_text::span::CharIndex;
 use hadath_text::tokens::{tokenize, Token, TokenKind};
@@ -19,7 +21,9 @@ use hadath_ner::features::FeatureSet;
 use hadath_ner::{EntityType, NerModel, TaggerMemo};
 use hadath_time::TimeTagger;
 
-use crate::entities::{add_name_mentions, find_entities_and_roles, is_short_proclitic_prefix, EntityInput, TaggedName};
+use crate::entities::{
+    add_name_mentions, find_entities_and_roles_in, is_short_proclitic_prefix, EntityInput, TaggedName,
+};
 use crate::model::{
     Attribution, AttributionLine, Dateline, Document, Entity, Sentence, Span, TimeExpr, SCHEMA_VERSION,
 };
@@ -263,10 +267,14 @@ impl Engine {
             })
             .collect();
         clock.lap(|t| &mut t.structure);
-        let tagged = self.tag_names(text, &sentence_spans, &tokens);
+        // The gazetteer's matches over the whole match form: the tagger's lexicon features and the entity
+        // stage read the same ones (one search of the text instead of one per sentence and one more).
+        let gaz_matches = self.lex.gazetteer.find(mf.text());
+        clock.lap(|t| &mut t.entities);
+        let tagged = self.tag_names(text, &mf, &gaz_matches, &sentence_spans, &tokens);
         clock.lap(|t| &mut t.ner);
         let date = input.published.as_deref().and_then(|p| p.replace('-', "").parse::<u32>().ok());
-        let (mut found, role_actors) = find_entities_and_roles(
+        let (mut found, role_actors) = find_entities_and_roles_in(
             &self.lex.gazetteer,
             &EntityInput {
                 text,
@@ -282,6 +290,7 @@ impl Engine {
                 known_orgs: &known_orgs,
                 home_references: &self.lex.home_references,
             },
+            &gaz_matches,
         );
         add_name_mentions(text, &mf, &mut found);
         let entities: Vec<Entity> = found
@@ -386,7 +395,14 @@ impl Engine {
     /// (و ف ب ك ل, or the ل of لل) stays outside the span, as the segmenter splits it. When the model was
     /// trained with lexicon features (gazetteer matches, name words), each sentence's tokens get them from
     /// the same function as in training ([`Lexicon::ner_features`]).
-    fn tag_names(&self, text: &str, sentence_spans: &[Range<usize>], tokens: &[Token]) -> Vec<TaggedName> {
+    fn tag_names(
+        &self,
+        text: &str,
+        mf: &MatchForm,
+        gaz_matches: &[GazMatch],
+        sentence_spans: &[Range<usize>],
+        tokens: &[Token],
+    ) -> Vec<TaggedName> {
         let memo = self.ner_memos.lock().ok().and_then(|mut m| m.pop()).unwrap_or_default();
         let mut tagger = self.ner.tagger_with(memo);
         let use_gaz = self.ner.feature_set().has(FeatureSet::GAZ);
@@ -394,15 +410,19 @@ impl Engine {
         let mut out = Vec::new();
         let mut points = Vec::new();
         let mut spans: Vec<Range<usize>> = Vec::new();
+        let mut abs_spans: Vec<Range<usize>> = Vec::new();
         let mut gaz: Vec<Vec<&'static str>> = Vec::new();
         for s in sentence_spans {
             let sentence = &text[s.clone()];
             spans.clear();
+            abs_spans.clear();
             // The sentence's tokens, as `tokenize(sentence)` gives them.
-            spans.extend(tokens_in(tokens, s).iter().map(|t| t.span.start - s.start..t.span.end - s.start));
+            abs_spans.extend(tokens_in(tokens, s).iter().map(|t| t.span.clone()));
+            spans.extend(abs_spans.iter().map(|r| r.start - s.start..r.end - s.start));
             let words: Vec<&str> = spans.iter().map(|r| &sentence[r.clone()]).collect();
             if use_gaz {
-                self.lex.ner_features(sentence, &spans, &mut gaz);
+                // What `ner_features(sentence, …)` gives, from the document's match form and matches.
+                self.lex.ner_features_in(mf, gaz_matches, sentence, s.start, &abs_spans, &spans, &mut gaz);
             } else {
                 gaz.clear();
             }
@@ -468,7 +488,8 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
-        use proptest::prelude::*;
+    use hadath_text::normalize::MatchForm;
+    use proptest::prelude::*;
     use std::sync::OnceLock;
 
     fn engine() -> &'static Engine {

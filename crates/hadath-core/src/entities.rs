@@ -212,13 +212,22 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
 
 /// Finds the entities of one document, and the role phrases with a country that name no one.
 pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<EntityFound>, Vec<RoleActor>) {
+    find_entities_and_roles_in(g, input, &g.find(input.mf.text()))
+}
+
+/// [`find_entities_and_roles`] with the gazetteer's matches over the match form already found
+/// ([`Gazetteer::find`]; the engine finds them once for the tagger's features and for this).
+pub fn find_entities_and_roles_in(
+    g: &Gazetteer,
+    input: &EntityInput<'_>,
+    matches: &[GazMatch],
+) -> (Vec<EntityFound>, Vec<RoleActor>) {
     let mt = input.mf.text();
-    let matches = g.find(mt);
     // Sentence breaks in the match form, so role phrases never cross sentences.
     let mut mentions: Vec<Mention> = Vec::new();
     // Role words, nisbas and countries, for actor coding: (match range, entry).
     let mut modifiers: Vec<(Range<usize>, &GazEntry)> = Vec::new();
-    for m in &matches {
+    for m in matches {
         let Some((id, e)) = pick(g, m, input.date) else { continue };
         match e.kind {
             GazKind::Nisba | GazKind::Agent => modifiers.push((m.start..m.end, e)),

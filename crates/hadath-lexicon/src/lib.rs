@@ -432,6 +432,29 @@ impl Lexicon {
         self.person_names.token_features(text, tokens, out);
     }
 
+    /// [`Lexicon::ner_features`] of one sentence of a document, with the document's match form `mf` and
+    /// its gazetteer matches (`matches`, from [`gazetteer::Gazetteer::find`] over `mf`): the same features,
+    /// without normalising and searching the sentence again. `sentence` is the sentence's text, `start`
+    /// where it starts in the document, `abs_tokens` / `tokens` its tokens as byte ranges of the document /
+    /// of the sentence.
+    #[allow(clippy::too_many_arguments)]
+    pub fn ner_features_in(
+        &self,
+        mf: &hadath_text::normalize::MatchForm,
+        matches: &[gazetteer::GazMatch],
+        sentence: &str,
+        start: usize,
+        abs_tokens: &[std::ops::Range<usize>],
+        tokens: &[std::ops::Range<usize>],
+        out: &mut Vec<Vec<&'static str>>,
+    ) {
+        let range = mf.map().from_original(start)..mf.map().from_original(start + sentence.len());
+        match self.gazetteer.matches_in(mf.text(), matches, range) {
+            Some(inside) => self.gazetteer.token_features_with(mf, inside, abs_tokens, out),
+            None => self.gazetteer.token_features(sentence, tokens, out),
+        }
+        self.person_names.token_features(sentence, tokens, out);
+    }
 }
 
 #[cfg(test)]

@@ -238,7 +238,6 @@ fn pass(engine: &Engine, corpus: &[Article], stage: Stage, repeat: usize, cache:
     Measured { secs: best.as_secs_f64(), words: words_seen.unwrap_or(0) }
 }
 
-
 /// CPU time of the calling thread (Linux: `/proc/thread-self/schedstat`, nanoseconds on the CPU).
 fn thread_cpu() -> Option<Duration> {
     let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
@@ -492,22 +491,15 @@ fn document_section(engine: &Engine, corpus: &[Article], a: &BenchArgs, rep: &mu
         });
     }
     if table {
-        println!("\nstage split (extract_timed, 1 thread, best run){:<4} {:>10} {:>12} {:>7}", "", "seconds", "µs/article", "share");
+        println!(
+            "\nstage split (extract_timed, 1 thread, best run){:<4} {:>10} {:>12} {:>7}",
+            "", "seconds", "µs/article", "share"
+        );
         for s in &rep.stages {
             println!("{:<50} {:>10.3} {:>12.1} {:>6.1}%", s.stage, s.seconds, s.us_per_article, s.share * 100.0);
         }
-        println!(
-            "{:<50} {:>10.3} {:>12.1} {:>6.1}%",
-            "total",
-            total,
-            total * 1e6 / corpus.len() as f64,
-            100.0
-        );
-        println!(
-            "entities: {}, events: {}",
-            rep.entities.unwrap_or(0),
-            rep.events.unwrap_or(0)
-        );
+        println!("{:<50} {:>10.3} {:>12.1} {:>6.1}%", "total", total, total * 1e6 / corpus.len() as f64, 100.0);
+        println!("entities: {}, events: {}", rep.entities.unwrap_or(0), rep.events.unwrap_or(0));
     }
     Ok(())
 }
@@ -533,8 +525,7 @@ fn text_section(engine: &Engine, corpus: &[Article], a: &BenchArgs, rep: &mut Re
         if stage == Stage::Floor {
             floor = m.secs;
         }
-        let mut r = rep.row("text", stage.label(), 1, m.secs, None, Some(full_words));
-        r.articles_per_cpu_s = None;
+        let r = rep.row("text", stage.label(), 1, m.secs, None, Some(full_words));
         if table {
             print_row(&r);
         }
@@ -564,7 +555,14 @@ fn text_section(engine: &Engine, corpus: &[Article], a: &BenchArgs, rep: &mut Re
         assert_eq!(words, full_words);
         best = best.min(t.elapsed());
     }
-    let r = rep.row("text", format!("full pipeline, {threads} threads"), threads, best.as_secs_f64(), None, Some(full_words));
+    let r = rep.row(
+        "text",
+        format!("full pipeline, {threads} threads"),
+        threads,
+        best.as_secs_f64(),
+        None,
+        Some(full_words),
+    );
     if table {
         print_row(&r);
         println!("words: {full_words} (Arabic, Latin and number tokens)");

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use hadath_lexicon::{AttributionField, Lexicon};
 use hadath_lexicon::gazetteer::GazMatch;
+use hadath_lexicon::{AttributionField, Lexicon};
 use hadath_text::clitics::SegCache;
 use hadath_text::normalize::MatchForm;
 use hadath_text::scan::{scan, tokens_in, Scan};

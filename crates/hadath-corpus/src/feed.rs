@@ -44,11 +44,8 @@ pub(crate) fn sniff(bytes: &[u8]) -> Sniff {
         } else if s.starts_with(b"<!") {
             skip_past(s, b">")
         } else {
-            let name: Vec<u8> = s[1..]
-                .iter()
-                .take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'>' | b'/'))
-                .copied()
-                .collect();
+            let name: Vec<u8> =
+                s[1..].iter().take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'>' | b'/')).copied().collect();
             let name = String::from_utf8_lossy(&name).into_owned();
             let local = name.rsplit(':').next().unwrap_or("");
             return match local {

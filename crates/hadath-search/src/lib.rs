@@ -380,7 +380,11 @@ impl SearchIndex {
         let top = match &filters.articles {
             Some(ids) => {
                 let ids = ids.clone();
-                let only = FilterCollector::new("id".to_string(), move |id: i64| ids.contains(&id), TopDocs::with_limit(limit.max(1)));
+                let only = FilterCollector::new(
+                    "id".to_string(),
+                    move |id: i64| ids.contains(&id),
+                    TopDocs::with_limit(limit.max(1)),
+                );
                 searcher.search(&q, &only)?
             }
             None => searcher.search(&q, &TopDocs::with_limit(limit.max(1)))?,

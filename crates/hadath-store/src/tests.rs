@@ -235,12 +235,10 @@ fn search_filters_by_actor_code_prefix() {
         e || ev
     };
     let search = |actor: Option<&str>| -> Vec<i64> {
-        let q = SearchQuery {
-            query: "العلاقات".into(),
-            limit: 10,
-            actor: actor.map(String::from),
-            ..Default::default()
-        };
+        let q =
+            SearchQuery {
+                query: "العلاقات".into(), limit: 10, actor: actor.map(String::from), ..Default::default()
+            };
         let mut v: Vec<i64> = s.search(&q).unwrap().iter().map(|h| h.article).collect();
         v.sort();
         v
@@ -256,7 +254,8 @@ fn search_filters_by_actor_code_prefix() {
     assert_eq!(search(Some("ISR")), [ids[1]]);
     assert_eq!(search(Some("SAU")), [ids[0]]);
     assert!(search(Some("ZZZ")).is_empty());
-    let q = SearchQuery { query: "العلاقات".into(), limit: 10, actor: Some("IS%".into()), ..Default::default() };
+    let q =
+        SearchQuery { query: "العلاقات".into(), limit: 10, actor: Some("IS%".into()), ..Default::default() };
     assert!(s.search(&q).unwrap_err().to_string().contains("not a CAMEO code"));
     drop(s);
     std::fs::remove_dir_all(&dir).unwrap();

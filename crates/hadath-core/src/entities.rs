@@ -382,7 +382,7 @@ pub fn find_entities_and_roles_in(
 
     // Actor coding of people: a role phrase right before the name, or an apposition right after it.
     let units = units_of(&modifiers, &mentions);
-    let (doc, dominant) = document_countries(g, input, &matches);
+    let (doc, dominant) = document_countries(g, input, matches);
     for x in mentions.iter_mut().filter(|x| x.kind == "PER") {
         let (agent, country, phrase) = role_before(mt, &units, input.context, x.m.start)
             .map(|(a, c, p)| (a, c, Some(p)))
@@ -490,7 +490,7 @@ pub fn find_entities_and_roles_in(
     }
 
     let mut entities = group(mt, mentions);
-    context_countries(g, input, &matches, dominant.as_deref(), &mut entities);
+    context_countries(g, input, matches, dominant.as_deref(), &mut entities);
     (entities, roles)
 }
 

@@ -162,7 +162,7 @@ fn match_agency(text: &str, toks: &[Token], lex: &Lexicon) -> Option<(usize, usi
         // Agencies are written with spaces or dots between letters: "أ ف ب", "أ.ف.ب".
         let key = hadath_lexicon::compact_agency_key(&match_key(slice));
         for (i, a) in lex.agencies.iter().enumerate() {
-            if a.compact_keys.iter().any(|k| *k == key) && best.is_none_or(|(_, _, l)| key.len() > l) {
+            if a.compact_keys.contains(&key) && best.is_none_or(|(_, _, l)| key.len() > l) {
                 best = Some((i, n, key.len()));
             }
         }

@@ -37,8 +37,9 @@ enum Command {
     /// Print text clitic-segmented (UD convention): one output line per input line, tokens separated by
     /// spaces, clitic boundaries marked with "+" (و+ب+التالي, نشرت+ها).
     Segment(SegmentArgs),
-    /// Benchmark decode + normalise + sentences + tokens + segmentation over a corpus (SaudiNewsNet zips,
-    /// JSON/JSONL files or text files), beside a plain UTF-8 read of the same bytes.
+    /// Benchmark a corpus (anything `ingest` reads): whole documents (articles/s, MB/s, time per stage, peak
+    /// memory) and the text pipeline (decode, match form, sentences, tokens, segmentation), beside a plain
+    /// UTF-8 read of the same bytes.
     Bench(bench::BenchArgs),
     /// Train a model: `hadath train ner --train FILE --out data/models/ner.ap`.
     Train(ner_cmd::TrainArgs),

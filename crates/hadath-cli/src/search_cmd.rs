@@ -35,6 +35,11 @@ pub struct SearchArgs {
     /// Published on or before.
     #[arg(long)]
     to: Option<String>,
+    /// Only articles with an actor whose CAMEO code (country + agent) starts with this: one of their
+    /// entities, or the source or target of one of their events. ISR matches ISR, ISRGOV, ISRMIL …;
+    /// ISRGOV only Israel's government; IGO bodies without a country.
+    #[arg(long)]
+    actor: Option<String>,
     /// Snippet length in characters (0: none).
     #[arg(long, default_value_t = 160)]
     snippet: usize,
@@ -77,6 +82,7 @@ fn bench(a: &SearchArgs, file: &std::path::Path) -> Result<i32> {
         outlet: a.outlet.clone(),
         from: a.from.clone(),
         to: a.to.clone(),
+        actor: a.actor.clone(),
         snippet_chars: a.snippet,
     };
     let t = Instant::now();
@@ -115,6 +121,7 @@ pub fn run(a: SearchArgs) -> Result<i32> {
         outlet: a.outlet,
         from: a.from,
         to: a.to,
+        actor: a.actor,
         snippet_chars: a.snippet,
     };
     let t = Instant::now();

@@ -378,6 +378,16 @@ fn queries_and_exports() {
     let o = run(&["search", "--db", &db, "والمشاركون", "--outlet", "okaz"]);
     let table = text(&o.stdout);
     assert!(table.contains("[المشاركين]") && table.contains("okaz"), "{table}");
+    // --actor: only articles with an entity or event side of that code (prefix); a non-code is refused.
+    let usa_articles = SqliteStore::open_read_only(Path::new(&db)).unwrap().articles_with_actor("USA").unwrap();
+    let o = run(&["search", "--db", &db, "المشاركين", "--actor", "usa", "--limit", "100", "--format", "jsonl"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let hits: Vec<serde_json::Value> = text(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let found: std::collections::HashSet<i64> = hits.iter().map(|h| h["article"].as_i64().unwrap()).collect();
+    assert!(!found.is_empty() && found == usa_articles, "every article says المشاركين: {found:?} {usa_articles:?}");
+    let o = run(&["search", "--db", &db, "المشاركين", "--actor", "ZZZ", "--format", "jsonl"]);
+    assert!(o.status.success() && text(&o.stdout).is_empty(), "{}", text(&o.stderr));
+    assert!(!run(&["search", "--db", &db, "المشاركين", "--actor", "U%"]).status.success());
     let o = run(&["events", "--db", &d.s("missing.hadath")]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("no such store"), "{}", text(&o.stderr));

@@ -3,21 +3,27 @@
 //! point offsets.
 
 use std::ops::Range;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
+use hadath_lexicon::gazetteer::GazMatch;
 use hadath_lexicon::{AttributionField, Lexicon};
 use hadath_text::clitics::SegCache;
+use hadath_text::normalize::MatchForm;
 use hadath_text::scan::{scan, tokens_in, Scan};
 use hadath_text::span::CharIndex;
 use hadath_text::tokens::{tokenize, Token, TokenKind};
 
 use crate::input::Input;
 use hadath_ner::features::FeatureSet;
-use hadath_ner::{EntityType, NerModel};
+use hadath_ner::{EntityType, NerModel, TaggerMemo};
 use hadath_time::TimeTagger;
 
-use crate::entities::{add_name_mentions, find_entities_and_roles, is_short_proclitic_prefix, EntityInput, TaggedName};
+use crate::entities::{
+    add_name_mentions, find_entities_and_roles_in, is_short_proclitic_prefix, EntityInput, TaggedName,
+};
 use crate::model::{
     Attribution, AttributionLine, Dateline, Document, Entity, Sentence, Span, TimeExpr, SCHEMA_VERSION,
 };
@@ -47,6 +53,84 @@ pub struct ExtractOptions {
     pub include_text: bool,
 }
 
+/// Time spent in each stage of [`Engine::extract_timed`] (summed over calls with `+=`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StageTimes {
+    /// The text core: the byte → code point index, the fused scan (match form with its offset map,
+    /// sentences, tokens) and the content hash.
+    pub text: Duration,
+    /// Document structure: title, paragraphs, dateline, credit lines.
+    pub structure: Duration,
+    /// The NER tagger over every sentence (features with the lexicon, clitic segmentation, Viterbi).
+    pub ner: Duration,
+    /// Entities: gazetteer matches, role phrases, actor coding, coreference, and the `Entity` records.
+    pub entities: Duration,
+    /// Time expressions, recognised and resolved.
+    pub times: Duration,
+    /// Event coding.
+    pub events: Duration,
+    /// Building the document (code point spans, sentences, copies of the text).
+    pub output: Duration,
+}
+
+impl StageTimes {
+    /// The stages with their names, in pipeline order.
+    pub fn stages(&self) -> [(&'static str, Duration); 7] {
+        [
+            ("text core (scan, match form, sentences, tokens)", self.text),
+            ("structure (title, dateline, credits)", self.structure),
+            ("NER tagger", self.ner),
+            ("entities (gazetteer, roles, actors, coref)", self.entities),
+            ("times", self.times),
+            ("events", self.events),
+            ("document output", self.output),
+        ]
+    }
+
+    /// The sum of all stages.
+    pub fn total(&self) -> Duration {
+        self.stages().iter().map(|(_, d)| *d).sum()
+    }
+}
+
+impl std::ops::AddAssign for StageTimes {
+    fn add_assign(&mut self, o: StageTimes) {
+        self.text += o.text;
+        self.structure += o.structure;
+        self.ner += o.ner;
+        self.entities += o.entities;
+        self.times += o.times;
+        self.events += o.events;
+        self.output += o.output;
+    }
+}
+
+/// Where [`Engine::extract`] reports the end of each stage. `extract` uses [`NoClock`], whose calls compile
+/// to nothing; `extract_timed` uses [`Laps`].
+trait Clock {
+    fn lap(&mut self, stage: fn(&mut StageTimes) -> &mut Duration);
+}
+
+struct NoClock;
+
+impl Clock for NoClock {
+    #[inline(always)]
+    fn lap(&mut self, _: fn(&mut StageTimes) -> &mut Duration) {}
+}
+
+struct Laps {
+    last: Instant,
+    times: StageTimes,
+}
+
+impl Clock for Laps {
+    fn lap(&mut self, stage: fn(&mut StageTimes) -> &mut Duration) {
+        let now = Instant::now();
+        *stage(&mut self.times) += now - self.last;
+        self.last = now;
+    }
+}
+
 /// The extraction engine.
 pub struct Engine {
     lex: Lexicon,
@@ -54,6 +138,9 @@ pub struct Engine {
     time: TimeTagger,
     patterns: hadath_events::Patterns,
     codebook: hadath_events::Codebook,
+    /// What the tagger remembered of earlier documents (one memo per concurrent `extract`; see
+    /// [`NerModel::tagger_with`]): unknown words recur from article to article.
+    ner_memos: Mutex<Vec<TaggerMemo>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -86,6 +173,7 @@ impl Engine {
             time: TimeTagger::new()?,
             patterns: hadath_events::Patterns::embedded()?,
             codebook: hadath_events::Codebook::embedded()?,
+            ner_memos: Mutex::new(Vec::new()),
         })
     }
 
@@ -103,12 +191,25 @@ impl Engine {
 
     /// Analyses one article.
     pub fn extract(&self, input: &Input, opts: ExtractOptions) -> Document {
+        self.extract_with(input, opts, &mut NoClock)
+    }
+
+    /// Analyses one article like [`Engine::extract`] (the same document) and says how long each stage took
+    /// (for `hadath bench`; reading the clock between stages costs a few tens of nanoseconds).
+    pub fn extract_timed(&self, input: &Input, opts: ExtractOptions) -> (Document, StageTimes) {
+        let mut laps = Laps { last: Instant::now(), times: StageTimes::default() };
+        let doc = self.extract_with(input, opts, &mut laps);
+        (doc, laps.times)
+    }
+
+    fn extract_with<C: Clock>(&self, input: &Input, opts: ExtractOptions, clock: &mut C) -> Document {
         let text = input.text.as_str();
         let idx = CharIndex::new(text);
         let span = |r: &Range<usize>| Span { start: idx.char_offset(r.start), end: idx.char_offset(r.end) };
         // The match form, the sentences and the tokens in one pass over the text.
         let Scan { match_form: mf, sentences: sentence_spans, tokens } = scan(text);
         let hash = content_hash(mf.text());
+        clock.lap(|t| &mut t.text);
 
         let structure = analyse(text, &self.lex, input.title.is_none());
         let title = input.title.clone().or_else(|| structure.title.as_ref().map(|r| text[r.clone()].to_string()));
@@ -165,9 +266,15 @@ impl Engine {
                 Some((d.agency.clone()?, a.name.clone(), Some(a.country.clone())))
             })
             .collect();
-        let tagged = self.tag_names(text, &sentence_spans, &tokens);
+        clock.lap(|t| &mut t.structure);
+        // The gazetteer's matches over the whole match form: the tagger's lexicon features and the entity
+        // stage read the same ones (one search of the text instead of one per sentence and one more).
+        let gaz_matches = self.lex.gazetteer.find(mf.text());
+        clock.lap(|t| &mut t.entities);
+        let tagged = self.tag_names(text, &mf, &gaz_matches, &sentence_spans, &tokens);
+        clock.lap(|t| &mut t.ner);
         let date = input.published.as_deref().and_then(|p| p.replace('-', "").parse::<u32>().ok());
-        let (mut found, role_actors) = find_entities_and_roles(
+        let (mut found, role_actors) = find_entities_and_roles_in(
             &self.lex.gazetteer,
             &EntityInput {
                 text,
@@ -183,6 +290,7 @@ impl Engine {
                 known_orgs: &known_orgs,
                 home_references: &self.lex.home_references,
             },
+            &gaz_matches,
         );
         add_name_mentions(text, &mf, &mut found);
         let entities: Vec<Entity> = found
@@ -203,6 +311,7 @@ impl Engine {
                 }
             })
             .collect();
+        clock.lap(|t| &mut t.entities);
 
         // Times, resolved against the publication date, else against the date in the dateline (or in the
         // first line of the body when the structure found no dateline).
@@ -234,6 +343,7 @@ impl Engine {
             .published
             .clone()
             .or_else(|| timing.published_from_dateline.then(|| timing.published.map(|d| d.to_string())).flatten());
+        clock.lap(|t| &mut t.times);
 
         let events = crate::events::code_events(&crate::events::EventContext {
             text,
@@ -250,13 +360,14 @@ impl Engine {
             published: published.as_deref(),
             span: &span,
         });
+        clock.lap(|t| &mut t.events);
 
         let sentences = sentence_spans.iter().map(|r| {
             let s = span(r);
             Sentence { start: s.start, end: s.end }
         });
 
-        Document {
+        let doc = Document {
             schema: SCHEMA_VERSION,
             id: input.id.clone().unwrap_or_else(|| hash.clone()),
             hash,
@@ -275,29 +386,43 @@ impl Engine {
             events,
             text: opts.include_text.then(|| input.text.clone()),
             warnings: input.warnings.clone(),
-        }
+        };
+        clock.lap(|t| &mut t.output);
+        doc
     }
 
     /// Names found by the tagger, sentence by sentence, as byte spans of the original; a leading proclitic
     /// (و ف ب ك ل, or the ل of لل) stays outside the span, as the segmenter splits it. When the model was
     /// trained with lexicon features (gazetteer matches, name words), each sentence's tokens get them from
     /// the same function as in training ([`Lexicon::ner_features`]).
-    fn tag_names(&self, text: &str, sentence_spans: &[Range<usize>], tokens: &[Token]) -> Vec<TaggedName> {
-        let mut tagger = self.ner.tagger();
+    fn tag_names(
+        &self,
+        text: &str,
+        mf: &MatchForm,
+        gaz_matches: &[GazMatch],
+        sentence_spans: &[Range<usize>],
+        tokens: &[Token],
+    ) -> Vec<TaggedName> {
+        let memo = self.ner_memos.lock().ok().and_then(|mut m| m.pop()).unwrap_or_default();
+        let mut tagger = self.ner.tagger_with(memo);
         let use_gaz = self.ner.feature_set().has(FeatureSet::GAZ);
         let mut found = Vec::new();
         let mut out = Vec::new();
         let mut points = Vec::new();
         let mut spans: Vec<Range<usize>> = Vec::new();
+        let mut abs_spans: Vec<Range<usize>> = Vec::new();
         let mut gaz: Vec<Vec<&'static str>> = Vec::new();
         for s in sentence_spans {
             let sentence = &text[s.clone()];
             spans.clear();
+            abs_spans.clear();
             // The sentence's tokens, as `tokenize(sentence)` gives them.
-            spans.extend(tokens_in(tokens, s).iter().map(|t| t.span.start - s.start..t.span.end - s.start));
+            abs_spans.extend(tokens_in(tokens, s).iter().map(|t| t.span.clone()));
+            spans.extend(abs_spans.iter().map(|r| r.start - s.start..r.end - s.start));
             let words: Vec<&str> = spans.iter().map(|r| &sentence[r.clone()]).collect();
             if use_gaz {
-                self.lex.ner_features(sentence, &spans, &mut gaz);
+                // What `ner_features(sentence, …)` gives, from the document's match form and matches.
+                self.lex.ner_features_in(mf, gaz_matches, sentence, s.start, &abs_spans, &spans, &mut gaz);
             } else {
                 gaz.clear();
             }
@@ -324,6 +449,9 @@ impl Engine {
                     out.push(TaggedName { span, kind });
                 }
             }
+        }
+        if let Ok(mut memos) = self.ner_memos.lock() {
+            memos.push(tagger.into_memo());
         }
         out
     }
@@ -441,5 +569,19 @@ mod tests {
         let s0 = d.sentences[0];
         assert_eq!(slice(s0.start, s0.end), "بغداد - (رويترز) - قال مسؤول.");
         assert_eq!(d.id, d.hash);
+    }
+
+    #[test]
+    fn timed_extraction_gives_the_same_document() {
+        let text = include_str!("../../../examples/seed-article.txt");
+        let input = Input { text: text.into(), published: Some("2023-04-19".into()), ..Default::default() };
+        let plain = engine().extract(&input, ExtractOptions::default());
+        let (timed, times) = engine().extract_timed(&input, ExtractOptions::default());
+        assert_eq!(serde_json::to_string(&plain).unwrap(), serde_json::to_string(&timed).unwrap());
+        assert!(times.total() > Duration::ZERO && times.ner > Duration::ZERO);
+        let mut sum = StageTimes::default();
+        sum += times;
+        sum += times;
+        assert_eq!(sum.total(), times.total() * 2);
     }
 }

@@ -177,7 +177,7 @@ fn words_between(mt: &str, a: usize, b: usize) -> Vec<&str> {
         return Vec::new();
     }
     mt[a..b]
-        .split(|c: char| !(c.is_alphanumeric() || hadath_text::tokens::is_arabic_letter(c)))
+        .split(|c: char| !(hadath_text::tokens::is_arabic_letter(c) || c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
         .collect()
 }
@@ -212,13 +212,22 @@ pub fn find_entities(g: &Gazetteer, input: &EntityInput<'_>) -> Vec<EntityFound>
 
 /// Finds the entities of one document, and the role phrases with a country that name no one.
 pub fn find_entities_and_roles(g: &Gazetteer, input: &EntityInput<'_>) -> (Vec<EntityFound>, Vec<RoleActor>) {
+    find_entities_and_roles_in(g, input, &g.find(input.mf.text()))
+}
+
+/// [`find_entities_and_roles`] with the gazetteer's matches over the match form already found
+/// ([`Gazetteer::find`]; the engine finds them once for the tagger's features and for this).
+pub fn find_entities_and_roles_in(
+    g: &Gazetteer,
+    input: &EntityInput<'_>,
+    matches: &[GazMatch],
+) -> (Vec<EntityFound>, Vec<RoleActor>) {
     let mt = input.mf.text();
-    let matches = g.find(mt);
     // Sentence breaks in the match form, so role phrases never cross sentences.
     let mut mentions: Vec<Mention> = Vec::new();
     // Role words, nisbas and countries, for actor coding: (match range, entry).
     let mut modifiers: Vec<(Range<usize>, &GazEntry)> = Vec::new();
-    for m in &matches {
+    for m in matches {
         let Some((id, e)) = pick(g, m, input.date) else { continue };
         match e.kind {
             GazKind::Nisba | GazKind::Agent => modifiers.push((m.start..m.end, e)),
@@ -1060,7 +1069,7 @@ fn word_before(mt: &str, end: usize) -> usize {
     mt[..end]
         .char_indices()
         .rev()
-        .take_while(|&(_, c)| c.is_alphanumeric() || hadath_text::tokens::is_arabic_letter(c))
+        .take_while(|&(_, c)| hadath_text::tokens::is_arabic_letter(c) || c.is_alphanumeric())
         .last()
         .map_or(end, |(i, _)| i)
 }
@@ -1120,7 +1129,7 @@ fn role_before(
     for _ in 0..ROLE_WINDOW {
         let trimmed = mt[..pos].trim_end_matches(' ');
         let Some(last) = trimmed.chars().next_back() else { break };
-        if !(last.is_alphanumeric() || hadath_text::tokens::is_arabic_letter(last)) {
+        if !(hadath_text::tokens::is_arabic_letter(last) || last.is_alphanumeric()) {
             if matches!(last, '،' | ',') && titles_only {
                 pos = trimmed.len() - last.len_utf8();
                 continue;
@@ -1311,7 +1320,7 @@ pub fn add_name_mentions(original: &str, mf: &MatchForm, entities: &mut [EntityF
         let first = e.mentions[0].start;
         // The match form merges ى and ي; a name spelled with ي (علي) is not the preposition على.
         let name_has_alef_maqsura = e.mentions.iter().any(|m| original.get(m.clone()).is_some_and(|t| t.contains('ى')));
-        let words: Vec<String> = e
+        let mut words: Vec<String> = e
             .mentions
             .iter()
             .flat_map(|m| {
@@ -1319,9 +1328,17 @@ pub fn add_name_mentions(original: &str, mf: &MatchForm, entities: &mut [EntityF
                 name_words(&mt[r]).into_iter().map(String::from).collect::<Vec<_>>()
             })
             .collect();
+        // Each word once (a name told three times gives its words three times): a second search for a word
+        // adds nothing, as every place the first one accepted is then taken and the tests that refused the
+        // others do not change. This search runs over the whole text, so repeats were most of its cost.
+        let mut seen = std::collections::HashSet::new();
+        words.retain(|w| seen.insert(w.clone()));
         for w in words {
+            // memchr's searcher finds what `str::find` finds (the leftmost occurrence; a UTF-8 needle only
+            // matches at a character boundary), faster on Arabic text, whose bytes repeat a lot.
+            let finder = memchr::memmem::Finder::new(w.as_bytes());
             let mut from = 0;
-            while let Some(p) = mt[from..].find(w.as_str()) {
+            while let Some(p) = finder.find(&mt.as_bytes()[from..]) {
                 let s = from + p;
                 let e_ = s + w.len();
                 from = e_;

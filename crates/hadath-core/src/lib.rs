@@ -18,6 +18,6 @@ pub mod input;
 pub mod model;
 pub mod structure;
 
-pub use engine::{content_hash, Engine, EngineError, ExtractOptions};
+pub use engine::{content_hash, Engine, EngineError, ExtractOptions, StageTimes};
 pub use input::Input;
 pub use model::Document;

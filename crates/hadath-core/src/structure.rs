@@ -160,11 +160,9 @@ fn match_agency(text: &str, toks: &[Token], lex: &Lexicon) -> Option<(usize, usi
     for n in 1..=toks.len().min(5) {
         let slice = &text[toks[0].span.start..toks[n - 1].span.end];
         // Agencies are written with spaces or dots between letters: "أ ف ب", "أ.ف.ب".
-        let key: String = match_key(slice).chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
+        let key = hadath_lexicon::compact_agency_key(&match_key(slice));
         for (i, a) in lex.agencies.iter().enumerate() {
-            if a.keys.iter().any(|k| k.chars().filter(|c| !c.is_whitespace() && *c != '.').eq(key.chars()))
-                && best.is_none_or(|(_, _, l)| key.len() > l)
-            {
+            if a.compact_keys.iter().any(|k| *k == key) && best.is_none_or(|(_, _, l)| key.len() > l) {
                 best = Some((i, n, key.len()));
             }
         }

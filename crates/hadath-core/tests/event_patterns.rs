@@ -36,3 +36,72 @@ fn every_pattern_codes_its_example() {
         failures.join("\n")
     );
 }
+
+/// Sentences that name an act without telling it: each must give no event of that CAMEO root (a word in a
+/// rule is not enough — it must be reported as happening).
+#[test]
+fn acts_named_but_not_told_are_no_events() {
+    let engine = Engine::new().expect("engine");
+    let cases = [
+        // a ranking, not an occupation (a !word in the rule)
+        ("واحتل المنتخب السعودي المركز الأول في البطولة", "19"),
+        // a bombing named as the topic of a condemnation
+        ("وأدانت مصر تفجيرات لندن", "18"),
+        // a protest put down: the repression is the event
+        ("وقامت الشرطة المصرية بمنع مظاهرات سلمية للمعارضة", "14"),
+        // any attack is none in particular
+        ("وأجرت القوات الإيرانية تدريبات تحسبا لأي ضربة جوية", "19"),
+        // an attack that did not happen
+        ("ولم تتعرض أستراليا لأي هجوم على أراضيها", "19"),
+        // chanting is not a new protest
+        ("وهتف المتظاهرون في القاهرة ضد الحكومة المصرية", "14"),
+    ];
+    let mut failures = Vec::new();
+    for (text, root) in cases {
+        let input = Input { text: text.into(), published: Some("2023-04-19".into()), ..Default::default() };
+        let doc = engine.extract(&input, ExtractOptions::default());
+        let bad: Vec<String> = doc
+            .events
+            .iter()
+            .filter(|e| e.code.starts_with(root) && e.modality.as_str() != "negated")
+            .map(|e| format!("{} {}", e.rule, e.code))
+            .collect();
+        if !bad.is_empty() {
+            failures.push(format!("{text:?}: want no {root}x event, got {bad:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "help:\n{}", failures.join("\n"));
+}
+
+/// "الجانبان" / "البلدان": the two countries named last, each acting with the other.
+#[test]
+fn both_sides_are_the_two_countries_named_before() {
+    let engine = Engine::new().expect("engine");
+    let text = "زار الرئيس المصري السعودية أمس. وبناء على توجيه خادم الحرمين الشريفين فقد اتفق الجانبان على وضع حزمة من الآليات.";
+    let input = Input { text: text.into(), published: Some("2015-07-31".into()), ..Default::default() };
+    let doc = engine.extract(&input, ExtractOptions::default());
+    let agree: Vec<(Option<&str>, Option<&str>)> = doc
+        .events
+        .iter()
+        .filter(|e| e.rule == "agree.v")
+        .map(|e| (e.source.country.as_deref(), e.target.country.as_deref()))
+        .collect();
+    assert!(agree.contains(&(Some("EGY"), Some("SAU"))), "{agree:?}");
+    assert!(agree.contains(&(Some("SAU"), Some("EGY"))), "{agree:?}");
+}
+
+/// "فخامته" / "سموه": the person last given that title.
+#[test]
+fn honorifics_take_back_the_person_given_the_title() {
+    let engine = Engine::new().expect("engine");
+    let text = "وزار فخامة الرئيس عبدالفتاح السيسي الرياض أمس. وعقد فخامته اجتماعا مع صاحب السمو الملكي الأمير محمد بن سلمان. وبحث سموه مع فخامته تطوير العلاقات.";
+    let input = Input { text: text.into(), published: Some("2015-07-31".into()), ..Default::default() };
+    let doc = engine.extract(&input, ExtractOptions::default());
+    let got: Vec<(&str, Option<&str>, Option<&str>)> = doc
+        .events
+        .iter()
+        .map(|e| (e.rule.as_str(), e.source.country.as_deref(), e.target.country.as_deref()))
+        .collect();
+    assert!(got.contains(&("meeting.n", Some("EGY"), Some("SAU"))), "{got:?}");
+    assert!(got.contains(&("discuss.v", Some("SAU"), Some("EGY"))), "{got:?}");
+}

@@ -10,6 +10,9 @@
 //! - `.jsonl` / `.ndjson`: one JSON record per line;
 //! - `.json`: a JSON array of records (SaudiNewsNet: `source, url, date_extracted, title, author,
 //!   content`), or one record;
+//! - `.xml` / `.rss` / `.atom`, and files of any other name whose root element is `<rss>`, `<feed>` or
+//!   `<rdf:RDF>`: an RSS or Atom feed, one article per item (title; content else summary, HTML reduced to
+//!   text; date; link as URL; the feed's title as outlet); an `.xml` file that is not a feed is skipped;
 //! - `.zip` archives and `.gz` files of any of those (`x.jsonl.gz`, a zip of `.json` files, …).
 //!
 //! Record fields are found by name through a [`FieldMap`] (defaults accept `extract`'s JSONL fields and
@@ -44,6 +47,7 @@ use hadath_core::decode::{decode, EncodingChoice};
 use hadath_core::input::{html_to_text, looks_like_html, parse_home, parse_published};
 use hadath_core::Input;
 
+mod feed;
 mod fields;
 mod html;
 
@@ -102,6 +106,10 @@ pub enum SkipKind {
     BadRecord,
     /// A record, page or file without any text.
     NoText,
+    /// An RSS or Atom feed that did not parse (malformed XML, a truncated file).
+    BadFeed,
+    /// An `.xml` / `.rss` / `.atom` file that is not an RSS or Atom feed.
+    NotFeed,
 }
 
 impl SkipKind {
@@ -116,6 +124,8 @@ impl SkipKind {
             SkipKind::Archive => "corrupt archive",
             SkipKind::BadRecord => "bad record",
             SkipKind::NoText => "no text",
+            SkipKind::BadFeed => "malformed feed",
+            SkipKind::NotFeed => "not a feed",
         }
     }
 }
@@ -165,6 +175,7 @@ enum Kind {
     Json,
     Zip,
     Gz,
+    Feed,
 }
 
 fn kind_of(name: &str) -> Kind {
@@ -176,6 +187,7 @@ fn kind_of(name: &str) -> Kind {
         "html" | "htm" | "xhtml" => Kind::Html,
         "zip" => Kind::Zip,
         "gz" | "gzip" => Kind::Gz,
+        "xml" | "rss" | "atom" => Kind::Feed,
         _ => Kind::Text,
     }
 }
@@ -441,6 +453,18 @@ impl Corpus {
     fn blob_items(&mut self, name: &str, kind: Kind, bytes: &[u8]) {
         if let Some(item) = binary_check(name, bytes) {
             self.ready.push_back(item);
+            return;
+        }
+        // Feeds are parsed from their bytes (the XML declaration names the encoding); a file of another
+        // name is a feed when its root element says so.
+        if kind == Kind::Feed || (kind == Kind::Text && feed::sniff(bytes) == feed::Sniff::Feed) {
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                self.ready.push_back(skip(name, SkipKind::Empty, "empty file"));
+                return;
+            }
+            let mut items = Vec::new();
+            feed::read(name, bytes, &mut items);
+            self.ready.extend(items);
             return;
         }
         let (text, warnings) = match decode(bytes, self.opts.encoding, self.opts.lossy) {

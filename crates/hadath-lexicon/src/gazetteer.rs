@@ -482,6 +482,24 @@ impl Gazetteer {
         kept
     }
 
+    /// The matches of [`Gazetteer::find`] over a whole match form `mt` (`matches`, as `find` returned them)
+    /// that lie in `range` of it — exactly what `find` returns over `&mt[range]` alone (shifted by
+    /// `range.start`) — or `None` when that cannot be told from them: a kept match crosses an edge of the
+    /// range (it may have hidden a shorter one inside), or a word runs across an edge (the range's own
+    /// prefix and word-end tests would differ). Callers then run `find` over the range.
+    pub fn matches_in<'m>(&self, mt: &str, matches: &'m [GazMatch], range: Range<usize>) -> Option<&'m [GazMatch]> {
+        let word_before = |at: usize| mt.get(..at).and_then(|s| s.chars().next_back()).is_some_and(is_word_char);
+        let word_after = |at: usize| mt.get(at..).and_then(|s| s.chars().next()).is_some_and(is_word_char);
+        if (word_before(range.start) && word_after(range.start)) || (word_before(range.end) && word_after(range.end)) {
+            return None;
+        }
+        // Kept matches do not overlap (proclitics included) and are in text order.
+        let a = matches.partition_point(|m| m.end <= range.start);
+        let b = matches.partition_point(|m| m.word_start.min(m.start) < range.end);
+        let inside = matches.get(a..b.max(a))?;
+        inside.iter().all(|m| m.word_start.min(m.start) >= range.start && m.end <= range.end).then_some(inside)
+    }
+
     /// Per-token gazetteer features for the named-entity tagger, the same in training and at run time:
     /// `text` is one sentence, `tokens` its tokens' byte ranges (in order, not overlapping); `out` gets one
     /// list per token (its lists are reused).
@@ -494,6 +512,28 @@ impl Gazetteer {
     /// then any nisbas, countries or fillers such as السابق) `after=role` / `after=role2`: a strong cue for a
     /// person's name ("الرئيس الفرنسي جاك شيراك"). The tagger adds each token's neighbours' features itself.
     pub fn token_features(&self, text: &str, tokens: &[Range<usize>], out: &mut Vec<Vec<&'static str>>) {
+        if tokens.is_empty() {
+            self.token_features_with(&MatchForm::new(""), &[], tokens, out);
+            return;
+        }
+        let mf = MatchForm::new(text);
+        let matches = self.find(mf.text());
+        self.token_features_with(&mf, &matches, tokens, out);
+    }
+
+    /// [`Gazetteer::token_features`] for one sentence of a longer text whose match form and matches are
+    /// already known: `mf` is the match form of the whole text, `matches` the matches of
+    /// [`Gazetteer::find`] over it that lie inside the sentence, `tokens` the sentence's tokens as byte
+    /// ranges of the whole text. The features are those `token_features` gives for the sentence alone when
+    /// `find` over the sentence gives those matches (no match crosses the sentence's edges, and no word
+    /// runs across them).
+    pub fn token_features_with(
+        &self,
+        mf: &MatchForm,
+        matches: &[GazMatch],
+        tokens: &[Range<usize>],
+        out: &mut Vec<Vec<&'static str>>,
+    ) {
         out.truncate(tokens.len());
         for v in out.iter_mut() {
             v.clear();
@@ -502,10 +542,9 @@ impl Gazetteer {
         if tokens.is_empty() {
             return;
         }
-        let mf = MatchForm::new(text);
         // What each token is part of, for the role-phrase features: 0 nothing, 1 role, 2 nisba/country.
         let mut part = vec![0u8; tokens.len()];
-        for m in self.find(mf.text()) {
+        for m in matches {
             let r = mf.to_original(m.start..m.end);
             let first = tokens.partition_point(|t| t.end <= r.start);
             let mut kinds = [false; 6];
@@ -573,7 +612,7 @@ impl Gazetteer {
                 continue;
             }
             let mut j = i;
-            while j < tokens.len() && (part[j] != 0 || is_role_filler(mf_word(&mf, text, &tokens[j]))) {
+            while j < tokens.len() && (part[j] != 0 || is_role_filler(mf_word(mf, &tokens[j]))) {
                 j += 1;
             }
             if j < tokens.len() {
@@ -588,7 +627,7 @@ impl Gazetteer {
 }
 
 /// The match form of a token of `text` (an empty string if the token's span does not map cleanly).
-fn mf_word<'a>(mf: &'a MatchForm, _text: &str, token: &Range<usize>) -> &'a str {
+fn mf_word<'a>(mf: &'a MatchForm, token: &Range<usize>) -> &'a str {
     let a = mf.map().from_original(token.start);
     let b = mf.map().from_original(token.end);
     mf.text().get(a..b.max(a)).unwrap_or("")

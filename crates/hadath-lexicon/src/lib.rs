@@ -55,6 +55,8 @@ pub struct Agency {
     pub forms: Vec<String>,
     /// Match keys of `forms` (see [`hadath_text::normalize::match_key`]).
     pub keys: Vec<String>,
+    /// `keys` without white space and dots, as agencies are matched ("أ ف ب" = "أ.ف.ب" = "افب").
+    pub compact_keys: Vec<String>,
     /// Canonical name ("Reuters").
     pub name: String,
     /// ISO 3166 alpha-3 country of the agency.
@@ -156,36 +158,41 @@ pub fn parse_home_references(path: &str, text: &str) -> Result<Vec<(String, Vec<
 }
 
 /// The classes of `data/actors/role-context.tsv`, as match keys (multi-word forms joined by one space).
+/// The sets hash with `FxHash`: the entity stage asks them hundreds of times per article.
 #[derive(Debug, Default, Clone)]
 pub struct RoleContext {
     /// May sit between a role phrase and the name (آنذاك، السابق).
-    pub fillers: std::collections::HashSet<String>,
+    pub fillers: rustc_hash::FxHashSet<String>,
     /// Titles before a name (الدكتور، صاحب السمو الملكي).
-    pub honorifics: std::collections::HashSet<String>,
+    pub honorifics: rustc_hash::FxHashSet<String>,
     /// End a role phrase looking back from a name (مع، إن، الذي).
-    pub stops: std::collections::HashSet<String>,
+    pub stops: rustc_hash::FxHashSet<String>,
     /// Compass words between a place and its country (شمال، جنوب شرق).
-    pub directions: std::collections::HashSet<String>,
+    pub directions: rustc_hash::FxHashSet<String>,
     /// Generic place nouns before a place name (مدينة، بلدة).
-    pub designators: std::collections::HashSet<String>,
+    pub designators: rustc_hash::FxHashSet<String>,
     /// Heads of names that end in "رقم N" (قرار مجلس الأمن رقم 2216).
-    pub numbered: std::collections::HashSet<String>,
+    pub numbered: rustc_hash::FxHashSet<String>,
     /// Place nouns that make a place with the unknown word after them (حي المغاير، وادي عقان).
-    pub sites: std::collections::HashSet<String>,
+    pub sites: rustc_hash::FxHashSet<String>,
     /// Body words that with a nationality describe rather than name (الحكومة السودانية، السلطات التركية،
     /// الشركات القطرية): role actors, not organisations.
-    pub collective: std::collections::HashSet<String>,
+    pub collective: rustc_hash::FxHashSet<String>,
+    /// [`RoleContext::max_words`], computed on first use (the sets do not change once loaded).
+    max_words: std::sync::OnceLock<usize>,
 }
 
 impl RoleContext {
     /// The longest number of words of any form.
     pub fn max_words(&self) -> usize {
-        [&self.fillers, &self.honorifics, &self.stops, &self.directions, &self.designators]
-            .iter()
-            .flat_map(|s| s.iter())
-            .map(|k| k.split(' ').count())
-            .max()
-            .unwrap_or(1)
+        *self.max_words.get_or_init(|| {
+            [&self.fillers, &self.honorifics, &self.stops, &self.directions, &self.designators]
+                .iter()
+                .flat_map(|s| s.iter())
+                .map(|k| k.split(' ').count())
+                .max()
+                .unwrap_or(1)
+        })
     }
 }
 
@@ -300,10 +307,16 @@ pub fn parse_agencies(path: &str, text: &str) -> Result<Vec<Agency>, Error> {
         if country.len() != 3 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
             return Err(err(path, n, format!("country {country:?} is not an ISO alpha-3 code")));
         }
-        let keys = forms.iter().map(|f| match_key(f)).collect();
-        out.push(Agency { forms, keys, name: cols[1].trim().to_string(), country: country.to_string() });
+        let keys: Vec<String> = forms.iter().map(|f| match_key(f)).collect();
+        let compact_keys = keys.iter().map(|k| compact_agency_key(k)).collect();
+        out.push(Agency { forms, keys, compact_keys, name: cols[1].trim().to_string(), country: country.to_string() });
     }
     Ok(out)
+}
+
+/// An agency key as agencies are compared: without white space and dots.
+pub fn compact_agency_key(key: &str) -> String {
+    key.chars().filter(|c| !c.is_whitespace() && *c != '.').collect()
 }
 
 /// Parses `data/structure/attribution.tsv`.
@@ -417,6 +430,30 @@ impl Lexicon {
     pub fn ner_features(&self, text: &str, tokens: &[std::ops::Range<usize>], out: &mut Vec<Vec<&'static str>>) {
         self.gazetteer.token_features(text, tokens, out);
         self.person_names.token_features(text, tokens, out);
+    }
+
+    /// [`Lexicon::ner_features`] of one sentence of a document, with the document's match form `mf` and
+    /// its gazetteer matches (`matches`, from [`gazetteer::Gazetteer::find`] over `mf`): the same features,
+    /// without normalising and searching the sentence again. `sentence` is the sentence's text, `start`
+    /// where it starts in the document, `abs_tokens` / `tokens` its tokens as byte ranges of the document /
+    /// of the sentence.
+    #[allow(clippy::too_many_arguments)]
+    pub fn ner_features_in(
+        &self,
+        mf: &hadath_text::normalize::MatchForm,
+        matches: &[gazetteer::GazMatch],
+        sentence: &str,
+        start: usize,
+        abs_tokens: &[std::ops::Range<usize>],
+        tokens: &[std::ops::Range<usize>],
+        out: &mut Vec<Vec<&'static str>>,
+    ) {
+        let range = mf.map().from_original(start)..mf.map().from_original(start + sentence.len());
+        match self.gazetteer.matches_in(mf.text(), matches, range) {
+            Some(inside) => self.gazetteer.token_features_with(mf, inside, abs_tokens, out),
+            None => self.gazetteer.token_features(sentence, tokens, out),
+        }
+        self.person_names.token_features(sentence, tokens, out);
     }
 }
 

@@ -58,7 +58,7 @@ pub mod tags;
 pub mod train;
 pub mod viterbi;
 
-pub use model::{NerModel, Tagger};
+pub use model::{NerModel, Tagger, TaggerMemo};
 pub use tags::{entities, EntitySpan, EntityType, Tag, N_TAGS};
 
 /// Errors of loading a model, reading a corpus or training.

@@ -408,6 +408,18 @@ impl NerModel {
         self.core.tagger(&self.segmenter, Some(&self.cache))
     }
 
+    /// A tagger that starts with what an earlier tagger of this model remembered ([`Tagger::into_memo`]):
+    /// the unknown words it analysed and the extra-feature sets it summed, so a caller tagging document
+    /// after document does not analyse the same words again. The tags are the same as [`NerModel::tagger`]'s
+    /// (the memo only saves work); a memo from another model is ignored.
+    pub fn tagger_with(&self, memo: TaggerMemo) -> Tagger<'_> {
+        let mut t = self.tagger();
+        if memo.model == t.core as *const Core as usize {
+            (t.oov, t.memo, t.xmemo, t.xsums) = (memo.oov, memo.memo, memo.xmemo, memo.xsums);
+        }
+        t
+    }
+
     /// Tags one sentence (allocates scratch buffers; use a [`Tagger`] for many sentences). `extra[i]` holds
     /// caller-supplied features of token `i` (such as `gaz=LOC` from a gazetteer match); pass `&[]` for none.
     pub fn tag<S: AsRef<str>>(&self, words: &[S], extra: &[&[&str]]) -> Vec<Tag> {
@@ -549,6 +561,24 @@ impl Core {
             self.sum(buf, &mut e.sums[k]);
         }
         e
+    }
+}
+
+/// What a [`Tagger`] remembers between sentences (analysed unknown words, summed extra-feature sets), kept
+/// to start the next tagger of the same model with ([`NerModel::tagger_with`]).
+#[derive(Default)]
+pub struct TaggerMemo {
+    /// The address of the model's weights: a memo only fits the model that made it.
+    model: usize,
+    oov: Vec<Entry>,
+    memo: FxHashMap<u64, u32>,
+    xmemo: FxHashMap<u64, u32>,
+    xsums: Vec<[[i32; N_LABELS]; 5]>,
+}
+
+impl std::fmt::Debug for TaggerMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TaggerMemo").field("words", &self.oov.len()).field("extra_sets", &self.xsums.len()).finish()
     }
 }
 
@@ -697,6 +727,17 @@ impl Tagger<'_> {
         viterbi(&self.emission, &m.trans, i32::MIN / 4, &mut self.lattice, &mut self.idx);
         decode(&self.idx, &mut self.tags);
         &self.tags
+    }
+
+    /// What this tagger remembers, for the next tagger of the same model ([`NerModel::tagger_with`]).
+    pub fn into_memo(self) -> TaggerMemo {
+        TaggerMemo {
+            model: self.core as *const Core as usize,
+            oov: self.oov,
+            memo: self.memo,
+            xmemo: self.xmemo,
+            xsums: self.xsums,
+        }
     }
 
     /// Tags one sentence and appends its entities (token ranges and types) to `out`.

@@ -19,12 +19,13 @@
 //! ```
 #![deny(missing_docs)]
 
+use std::collections::HashSet;
 use std::ops::Bound;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use tantivy::collector::TopDocs;
+use tantivy::collector::{FilterCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value, STRING,
@@ -217,6 +218,8 @@ pub struct Filters {
     pub from: Option<String>,
     /// Published on or before (YYYY-MM or YYYY cover the whole month or year).
     pub to: Option<String>,
+    /// Only these article ids (the store's answer to another filter, e.g. an actor code).
+    pub articles: Option<Arc<HashSet<i64>>>,
 }
 
 /// One hit.
@@ -374,7 +377,18 @@ impl SearchIndex {
     pub fn search(&self, query: &str, filters: &Filters, limit: usize) -> Result<Vec<Hit>> {
         let searcher = self.reader.searcher();
         let q = self.parse(query, filters);
-        let top = searcher.search(&q, &TopDocs::with_limit(limit.max(1)))?;
+        let top = match &filters.articles {
+            Some(ids) => {
+                let ids = ids.clone();
+                let only = FilterCollector::new(
+                    "id".to_string(),
+                    move |id: i64| ids.contains(&id),
+                    TopDocs::with_limit(limit.max(1)),
+                );
+                searcher.search(&q, &only)?
+            }
+            None => searcher.search(&q, &TopDocs::with_limit(limit.max(1)))?,
+        };
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let d: TantivyDocument = searcher.doc(addr)?;
@@ -465,6 +479,10 @@ mod tests {
         assert_eq!(idx.search("أذربيجان", &f, 10).unwrap().len(), 1);
         let f = Filters { from: Some("2023-05".into()), to: Some("2023-06".into()), ..Default::default() };
         assert_eq!(idx.search("أذربيجان", &f, 10).unwrap().iter().map(|h| h.id).collect::<Vec<_>>(), [3]);
+        let f = Filters { articles: Some(Arc::new(HashSet::from([1, 2]))), ..Default::default() };
+        assert_eq!(idx.search("أذربيجان", &f, 10).unwrap().iter().map(|h| h.id).collect::<Vec<_>>(), [1]);
+        let f = Filters { articles: Some(Arc::new(HashSet::new())), ..Default::default() };
+        assert!(idx.search("أذربيجان", &f, 10).unwrap().is_empty());
         // Words are ANDed: both must be there.
         assert!(idx.search("لبنان باكو", &Filters::default(), 10).unwrap().is_empty());
         let snip = idx.snippets("أذربيجان", 200).unwrap()(docs[0].1);

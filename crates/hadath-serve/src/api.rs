@@ -302,6 +302,9 @@ struct SearchParams {
     from: Option<String>,
     /// Published on or before.
     to: Option<String>,
+    /// Only articles with an actor whose CAMEO code starts with this (ISR: ISR, ISRGOV, ISRMIL …): an entity
+    /// of the article, or a side of one of its events.
+    actor: Option<String>,
     /// Snippet length in characters (default 200, 0 for none, at most 1000).
     snippet: Option<usize>,
 }
@@ -338,12 +341,18 @@ async fn search(State(st): Shared, RawQuery(raw): RawQuery) -> ApiResult<Json<Se
     if p.q.trim().is_empty() {
         return Err(ApiError::bad("the query q is empty"));
     }
+    if let Some(a) = p.actor.as_deref().filter(|a| a.len() < 3 || !a.chars().all(|c| c.is_ascii_alphabetic())) {
+        return Err(ApiError::bad(format!(
+            "actor {a:?} is not a CAMEO code (letters: a country such as ISR, or country + agent such as ISRGOV)"
+        )));
+    }
     let q = SearchQuery {
         query: p.q.clone(),
         limit: p.limit.unwrap_or(20).clamp(1, 100),
         outlet: p.outlet,
         from: p.from,
         to: p.to,
+        actor: p.actor.map(|a| a.to_ascii_uppercase()),
         snippet_chars: p.snippet.unwrap_or(200).min(1000),
     };
     let t = Instant::now();

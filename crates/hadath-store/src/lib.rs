@@ -434,6 +434,10 @@ pub struct SearchQuery {
     pub from: Option<String>,
     /// Published on or before.
     pub to: Option<String>,
+    /// Only articles with an actor whose CAMEO code (country + agent, e.g. `ISRGOV`; `IGO`… for bodies
+    /// without a country) starts with this: an entity of the article, or the source or target of one of
+    /// its events. `ISR` matches ISR, ISRGOV, ISRMIL; `ISRGOV` only Israel's government.
+    pub actor: Option<String>,
     /// Length of snippets, in characters (0: none).
     pub snippet_chars: usize,
 }

@@ -158,6 +158,25 @@ impl SqliteStore {
         Ok(self.index.get_or_init(|| i))
     }
 
+    /// Articles with an actor whose CAMEO code (country + agent) starts with `code`: one of their entities,
+    /// or the source or target of one of their events (see [`SearchQuery::actor`]).
+    pub fn articles_with_actor(&self, code: &str) -> Result<HashSet<i64>> {
+        let code = code.trim().to_ascii_uppercase();
+        if code.is_empty() || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(Error::invalid(format!(
+                "actor {code:?} is not a CAMEO code (letters: a country such as ISR, or country + agent such as ISRGOV)"
+            )));
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT article FROM entities WHERE COALESCE(country, '') || COALESCE(agent, '') LIKE ?1 \
+             UNION SELECT article FROM events \
+             WHERE COALESCE(source_country, '') || COALESCE(source_agent, '') LIKE ?1 \
+                OR COALESCE(target_country, '') || COALESCE(target_agent, '') LIKE ?1",
+        )?;
+        let ids = st.query_map([format!("{code}%")], |r| r.get::<_, i64>(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
+    }
+
     /// The underlying connection (exports and tests).
     pub fn connection(&self) -> &Connection {
         &self.conn
@@ -1031,7 +1050,12 @@ impl Store for SqliteStore {
 
     fn search(&self, q: &SearchQuery) -> Result<Vec<SearchHit>> {
         let index = self.search_index()?;
-        let filters = hadath_search::Filters { outlet: q.outlet.clone(), from: q.from.clone(), to: q.to.clone() };
+        let articles = match &q.actor {
+            Some(code) => Some(std::sync::Arc::new(self.articles_with_actor(code)?)),
+            None => None,
+        };
+        let filters =
+            hadath_search::Filters { outlet: q.outlet.clone(), from: q.from.clone(), to: q.to.clone(), articles };
         let hits = index.search(&q.query, &filters, q.limit.max(1))?;
         let snip = if q.snippet_chars > 0 { Some(index.snippets(&q.query, q.snippet_chars)?) } else { None };
         let mut st =

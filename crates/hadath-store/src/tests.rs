@@ -252,3 +252,64 @@ fn cursor_pair_filter_actors_and_clusters() {
         assert!(check_query_date(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn search_filters_by_actor_code_prefix() {
+    let dir = std::env::temp_dir().join(format!("hadath-store-actor-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.hadath");
+    let texts = [
+        "التقى وزير الخارجية السعودي عادل الجبير نظيره الأردني ناصر جودة في الرياض أمس لبحث العلاقات الثنائية.",
+        "التقى وزير الخارجية الإسرائيلي إيلي كوهين في باكو بالرئيس الأذربيجاني إلهام علييف لبحث العلاقات الثنائية.",
+        "وصل الوفد إلى المدينة أمس لبحث العلاقات الثنائية مع المسؤولين.",
+    ];
+    let mut s = SqliteStore::open(&path).unwrap();
+    let docs: Vec<Document> = texts.iter().map(|t| doc(t, "x", "2023-04-19")).collect();
+    let ids: Vec<i64> = docs
+        .iter()
+        .zip(texts)
+        .map(|(d, t)| match s.put(&[NewArticle::new(d, t, "t")]).unwrap()[0] {
+            PutOutcome::Stored { article, .. } | PutOutcome::NearDuplicate { article, .. } => article,
+            ref o => panic!("{o:?}"),
+        })
+        .collect();
+    s.update_index().unwrap();
+    // What the documents say: the expected articles for a code prefix, from entities and event sides.
+    let has = |d: &Document, code: &str| {
+        let e = d.entities.iter().any(|e| {
+            format!("{}{}", e.country.as_deref().unwrap_or(""), e.agent.as_deref().unwrap_or("")).starts_with(code)
+        });
+        let ev = d.events.iter().any(|ev| {
+            [&ev.source, &ev.target].into_iter().any(|a| {
+                format!("{}{}", a.country.as_deref().unwrap_or(""), a.agent.as_deref().unwrap_or("")).starts_with(code)
+            })
+        });
+        e || ev
+    };
+    let search = |actor: Option<&str>| -> Vec<i64> {
+        let q =
+            SearchQuery {
+                query: "العلاقات".into(), limit: 10, actor: actor.map(String::from), ..Default::default()
+            };
+        let mut v: Vec<i64> = s.search(&q).unwrap().iter().map(|h| h.article).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(search(None), ids);
+    for code in ["ISR", "ISRGOV", "SAU", "AZE", "JOR"] {
+        let want: Vec<i64> = ids.iter().zip(&docs).filter(|(_, d)| has(d, code)).map(|(i, _)| *i).collect();
+        assert!(!want.is_empty(), "{code}: the test texts name it");
+        assert_eq!(search(Some(code)), want, "{code}");
+        // Lower case is accepted.
+        assert_eq!(search(Some(&code.to_lowercase())), want, "{code}");
+    }
+    assert_eq!(search(Some("ISR")), [ids[1]]);
+    assert_eq!(search(Some("SAU")), [ids[0]]);
+    assert!(search(Some("ZZZ")).is_empty());
+    let q =
+        SearchQuery { query: "العلاقات".into(), limit: 10, actor: Some("IS%".into()), ..Default::default() };
+    assert!(s.search(&q).unwrap_err().to_string().contains("not a CAMEO code"));
+    drop(s);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -508,10 +508,17 @@ pub fn match_key(s: &str) -> String {
 
 /// Appends the match form of `s` to `out`.
 pub fn push_match_key(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match fold_char(c) {
-            Fold::Keep => out.push(c),
-            Fold::Drop => {}
+    // Runs of kept characters are copied as slices, not pushed one character at a time.
+    let mut kept_from = 0;
+    for (i, c) in s.char_indices() {
+        let fold = fold_char(c);
+        if fold == Fold::Keep {
+            continue;
+        }
+        out.push_str(&s[kept_from..i]);
+        kept_from = i + c.len_utf8();
+        match fold {
+            Fold::Keep | Fold::Drop => {}
             Fold::One(r) => out.push(r),
             Fold::Two(a, b) => {
                 out.push(a);
@@ -519,6 +526,7 @@ pub fn push_match_key(s: &str, out: &mut String) {
             }
         }
     }
+    out.push_str(&s[kept_from..]);
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! - `ago`: منذ/قبل/بعد + an amount of time;
 //! - `duration`: an amount of time.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use hadath_text::normalize::MatchForm;
@@ -208,30 +209,30 @@ impl<'a> Scan<'a> {
     }
 
     /// Clitic readings of an Arabic word: (bytes of the proclitic, the rest), the whole word first.
-    fn readings(w: &str) -> Vec<(usize, String, bool)> {
-        let mut out = vec![(0, w.to_string(), false)];
+    fn readings(w: &str) -> Vec<(usize, Cow<'_, str>, bool)> {
+        let mut out = vec![(0, Cow::Borrowed(w), false)];
         let n = w.chars().count();
-        let push_blk = |skip: usize, rest: &str, out: &mut Vec<(usize, String, bool)>| {
+        fn push_blk<'w>(skip: usize, rest: &'w str, out: &mut Vec<(usize, Cow<'w, str>, bool)>) {
             if rest.chars().count() >= 2 {
                 if let Some(r) = rest.strip_prefix("ل") {
                     if r.starts_with('ل') && r.chars().count() >= 3 {
                         // لل = ل + ال: the article has no letter of its own, so the span keeps the word whole.
-                        out.push((skip, format!("ا{r}"), true));
+                        out.push((skip, Cow::Owned(format!("ا{r}")), true));
                     }
                 }
                 for p in ["ب", "ل", "ك"] {
                     if let Some(r) = rest.strip_prefix(p) {
                         if r.chars().count() >= 2 {
-                            out.push((skip + 2, r.to_string(), true));
+                            out.push((skip + 2, Cow::Borrowed(r), true));
                         }
                     }
                 }
             }
-        };
+        }
         if n >= 3 {
             for p in ["و", "ف"] {
                 if let Some(r) = w.strip_prefix(p) {
-                    out.push((2, r.to_string(), false));
+                    out.push((2, Cow::Borrowed(r), false));
                     push_blk(2, r, &mut out);
                 }
             }
@@ -245,16 +246,16 @@ impl<'a> Scan<'a> {
         if !self.is_arabic(j) {
             return out;
         }
-        let mut readings = Self::readings(self.s(j));
+        // Borrowed slices of the word, not copies: this runs for every Arabic word of every article.
+        let readings = Self::readings(self.s(j));
         // الثلاث, الستة: a cardinal with the article (after a definite plural: "السنوات الثلاث الأخيرة").
-        let with_article: Vec<String> = readings
-            .iter()
-            .filter_map(|r| r.1.strip_prefix("ال").filter(|x| x.chars().count() >= 2).map(String::from))
-            .collect();
-        for (skip, stem, blk) in readings.drain(..).chain(with_article.into_iter().map(|w| (usize::MAX, w, false))) {
+        let with_article: Vec<&str> =
+            readings.iter().filter_map(|r| r.1.strip_prefix("ال").filter(|x| x.chars().count() >= 2)).collect();
+        let all = readings.iter().map(|(skip, stem, blk)| (*skip, &**stem, *blk));
+        for (skip, stem, blk) in all.chain(with_article.iter().map(|w| (usize::MAX, *w, false))) {
             let article_stripped = skip == usize::MAX;
             let skip = if article_stripped { 0 } else { skip };
-            for e in self.lex.starting_with(&stem) {
+            for e in self.lex.starting_with(stem) {
                 if article_stripped && !matches!(e.class, Class::Cardinal(Some(_))) {
                     continue;
                 }

@@ -302,3 +302,39 @@ fn eval_events_scores_a_gold_file() {
         "{text}"
     );
 }
+
+#[test]
+fn serve_answers_and_stops() {
+    use std::io::Read;
+    // Without --db with a token: refused at once.
+    let o = hadath().args(["serve", "--ingest-token", "x"]).env_remove("HADATH_INGEST_TOKEN").output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    // A missing store is refused too (the server is read-only without a token).
+    let missing = std::env::temp_dir().join(format!("hadath-cli-missing-{}.hadath", std::process::id()));
+    let o = hadath().args(["serve", "--db", missing.to_str().unwrap()]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    // Without a store it serves extraction.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = hadath()
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .env_remove("HADATH_INGEST_TOKEN")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t = std::time::Instant::now();
+    let answer = loop {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+            let mut r = String::new();
+            let _ = s.read_to_string(&mut r);
+            break r;
+        }
+        assert!(t.elapsed().as_secs() < 60, "hadath serve did not start");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"store\":false"), "{answer}");
+}

@@ -125,9 +125,17 @@ pub(crate) async fn observe(State(st): State<Arc<AppState>>, req: Request, next:
     let started = Instant::now();
     let route = req.extensions().get::<MatchedPath>().map_or_else(|| "other".to_string(), |p| p.as_str().to_string());
     let method = req.method().to_string();
+    // Counted down when the request ends, also when the client goes away and the future is dropped.
+    struct InFlight<'a>(&'a AtomicU64);
+    impl Drop for InFlight<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
     st.metrics.in_flight.fetch_add(1, Ordering::Relaxed);
+    let guard = InFlight(&st.metrics.in_flight);
     let mut res = next.run(req).await;
-    st.metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
+    drop(guard);
     let status = res.status();
     let is_json = res
         .headers()

@@ -201,6 +201,59 @@ fn file_store_reopens_and_refuses_newer_schemas() {
 }
 
 #[test]
+fn cursor_pair_filter_actors_and_clusters() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let a = doc(SEED, "alghad", "2023-04-19");
+    let cut = SEED.trim_end().rfind('\n').unwrap();
+    let b = doc(&SEED[..cut], "other", "2023-04-20");
+    let out = s.put(&[NewArticle::new(&a, SEED, "a"), NewArticle::new(&b, &SEED[..cut], "b")]).unwrap();
+    let (PutOutcome::Stored { article: first, .. }, PutOutcome::NearDuplicate { article: second, .. }) =
+        (&out[0], &out[1])
+    else {
+        panic!("{out:?}")
+    };
+    // Paging by cursor: the pages put together are the whole list.
+    let all: Vec<i64> = all_events(&s, &EventQuery::default()).iter().map(|e| e.id).collect();
+    let mut paged = Vec::new();
+    let mut after = None;
+    loop {
+        let page = all_events(&s, &EventQuery { after, limit: Some(2), ..Default::default() });
+        if page.is_empty() {
+            break;
+        }
+        after = page.last().map(|e| e.id);
+        paged.extend(page.iter().map(|e| e.id));
+    }
+    assert_eq!(paged, all);
+    // One pair only.
+    let pair =
+        s.dyads(&DyadQuery { source: Some("isr".into()), target: Some("AZE".into()), ..Default::default() }).unwrap();
+    assert_eq!(pair.len(), 1);
+    assert_eq!((pair[0].source.as_str(), pair[0].target.as_str()), ("ISR", "AZE"));
+    // Actors: quad counts add up to the events, ISR among the most active.
+    let actors = s.actors(&ActorQuery { top: 10, ..Default::default() }).unwrap();
+    assert!(actors.iter().any(|x| x.country == "ISR"), "{actors:?}");
+    for x in &actors {
+        assert_eq!(x.quad.iter().sum::<i64>(), x.events, "{x:?}");
+        assert!(x.as_source + x.as_target >= x.events);
+    }
+    let aze = s.actors(&ActorQuery { country: Some("aze".into()), ..Default::default() }).unwrap();
+    assert!(!aze.is_empty() && aze.iter().all(|x| x.country == "AZE"));
+    // The cluster: each article lists the other.
+    assert_eq!(s.cluster(*first).unwrap().iter().map(|m| m.article).collect::<Vec<_>>(), [*second]);
+    let back = s.cluster(*second).unwrap();
+    assert_eq!(back.iter().map(|m| m.article).collect::<Vec<_>>(), [*first]);
+    assert!(s.cluster(9999).unwrap().is_empty());
+    // Query dates.
+    for ok in ["2015", "2015-07", "2015-07-21"] {
+        assert!(check_query_date(ok).is_ok(), "{ok}");
+    }
+    for bad in ["15", "2015-7", "2015-13", "2015-07-32", "2015-00", "yesterday", "2015/07/21"] {
+        assert!(check_query_date(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
 fn search_filters_by_actor_code_prefix() {
     let dir = std::env::temp_dir().join(format!("hadath-store-actor-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

@@ -866,7 +866,8 @@ const RESUMED_LIGHT_VERBS: &[&str] = &[
 /// Nouns that name an incident: the word after them is a verbal noun ("عملية خطف"), not a verb.
 const INCIDENT_NOUNS: &[&str] =
     &["عمليه", "عمليات", "قضيه", "حادث", "حادثه", "حوادث", "جريمه", "جرائم", "محاوله", "محاولات", "تهمه", "بتهمه"];
-/// Words that make violence named by a noun an event: it happened to someone, had results, or killed.
+/// Words that make violence named by a noun an event: it happened to someone or had results (with
+/// [`CASUALTY`]: it killed or hurt).
 const VIOLENCE_GOVERNORS: &[&str] = &[
     "تعرض",
     "تعرضت",
@@ -893,33 +894,15 @@ const VIOLENCE_GOVERNORS: &[&str] = &[
     "تستهدف",
     "ضرب",
     "ضربت",
-    "قتل",
-    "قتلت",
-    "قتلوا",
-    "مقتل",
-    "اصيب",
-    "اصيبت",
-    "اصيبوا",
-    "اصابه",
-    "جرح",
     "جرحي",
     "قتلي",
     "قتيلا",
-    "سقط",
-    "سقوط",
-    "لقي",
-    "لقوا",
-    "مصرع",
-    "توفي",
     "نجا",
     "وقع",
     "حصد",
     "حصدت",
     "دمر",
     "دمرت",
-    "استشهاد",
-    "استشهد",
-    "استشهدوا",
 ];
 /// Nouns of putting down or stopping a protest ("قمع المظاهرات", "منع التظاهر", "تفريق المتظاهرين").
 const REPRESSION: &[&str] = &["منع", "قمع", "حظر", "تفريق", "فض", "منعها", "قمعها", "حظرت", "منعت", "فرقت"];
@@ -1174,7 +1157,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             if r.kind == TriggerKind::Noun && ["18", "19", "20"].iter().any(|c| r.code.starts_with(c)) && !light {
                 let governs = |i: usize| {
                     let w = strip_conj(&mt[words[i].r.clone()]);
-                    OCCURRENCE_VERBS.contains(&w) || VIOLENCE_GOVERNORS.contains(&w)
+                    OCCURRENCE_VERBS.contains(&w) || VIOLENCE_GOVERNORS.contains(&w) || CASUALTY.contains(&w)
                 };
                 // After it, across commas and brackets, its relative clause counts ("التفجير … الذي أدى إلى استشهاد 26 شخصا").
                 let after_end = (wi + 1..words.len().min(wi + 16))

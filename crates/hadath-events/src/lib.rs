@@ -863,6 +863,8 @@ const RESUMED_LIGHT_VERBS: &[&str] = &[
     "ارتكبها",
     "ارتكبتها",
 ];
+/// Relative pronouns that open a clause about the noun before them (match keys).
+const RELATIVES: &[&str] = &["الذي", "التي", "الذين"];
 /// Nouns that name an incident: the word after them is a verbal noun ("عملية خطف"), not a verb.
 const INCIDENT_NOUNS: &[&str] =
     &["عمليه", "عمليات", "قضيه", "حادث", "حادثه", "حوادث", "جريمه", "جرائم", "محاوله", "محاولات", "تهمه", "بتهمه"];
@@ -1083,16 +1085,19 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 continue;
             };
             let r = &p.rules[rule as usize];
+            // Violence: CAMEO roots 18 (assault), 19 (fight), 20 (mass violence).
+            let violent = ["18", "19", "20"].iter().any(|c| r.code.starts_with(c));
             // A person described by what was once done to them ("الوزير الذي خطفته فارك لست سنوات", "الذي
             // اغتيل") is not told an event: the relative clause with its pronoun looks back.
             // So are protesters described by what they did ("المتظاهرين الذين خرجوا في كوسوفو", "العوائق
             // التي قطع بها المتظاهرون الطرق").
-            let after_relative = wi > 0
-                && matches!(strip_conj(&mt[words[wi - 1].r.clone()]), "الذي" | "التي" | "الذين" | "اللذين" | "اللتين");
+            let after_relative = wi > 0 && {
+                let prev = strip_conj(&mt[words[wi - 1].r.clone()]);
+                RELATIVES.contains(&prev) || matches!(prev, "اللذين" | "اللتين")
+            };
             if r.kind == TriggerKind::Verb
                 && after_relative
-                && (["18", "19", "20"].iter().any(|c| r.code.starts_with(c))
-                    && (word.ends_with('ه') || word.ends_with("ها") || word.ends_with("هم"))
+                && (violent && (word.ends_with('ه') || word.ends_with("ها") || word.ends_with("هم"))
                     || r.code.starts_with("14"))
             {
                 continue;
@@ -1154,16 +1159,14 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // A noun's governing verb may sit before commas ("قتل أربعة أشخاص، بينهم عنصران من الشرطة، في
             // انفجار"), not before another subordinate clause.
             let gov_start = (wi.saturating_sub(12)..wi).rev().find(|&i| words[i].sub).unwrap_or(wi.saturating_sub(12));
-            if r.kind == TriggerKind::Noun && ["18", "19", "20"].iter().any(|c| r.code.starts_with(c)) && !light {
+            if r.kind == TriggerKind::Noun && violent && !light {
                 let governs = |i: usize| {
                     let w = strip_conj(&mt[words[i].r.clone()]);
                     OCCURRENCE_VERBS.contains(&w) || VIOLENCE_GOVERNORS.contains(&w) || CASUALTY.contains(&w)
                 };
                 // After it, across commas and brackets, its relative clause counts ("التفجير … الذي أدى إلى استشهاد 26 شخصا").
                 let after_end = (wi + 1..words.len().min(wi + 16))
-                    .find(|&i| {
-                        words[i].sub && !matches!(strip_conj(&mt[words[i].r.clone()]), "الذي" | "التي" | "الذين")
-                    })
+                    .find(|&i| words[i].sub && !RELATIVES.contains(&strip_conj(&mt[words[i].r.clone()])))
                     .unwrap_or(words.len().min(wi + 16));
                 // A fight that names both its sides is told by its noun ("الصراع بين أذربيجان وأرمينيا").
                 let sides = acts.iter().any(|a| a.1 > wi && a.1 <= wi + 2 && a.3.as_deref() == Some("بين"));
@@ -1212,9 +1215,6 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     let genitive = after.iter().find(|a| unmarked(a) && a.1 <= wi + 4 + titles);
                     let subject = before.iter().rev().find(|a| unmarked(a));
                     let objective = r.targets.contains(&Marker::Gen);
-                    // Violence named by a noun is not done by the subject of another verb ("وأدانت مصر
-                    // الاعتداء على السفارة"), only by a light verb's ("شن الجيش غارات").
-                    let violent = ["18", "19", "20"].iter().any(|c| r.code.starts_with(c));
                     // After a preposition of occasion ("بمناسبة زيارة الأمير", "خلال لقاء الرئيس") the genitive is
                     // the noun's own agent, whatever verb came before.
                     let occasion = wi > 0 && {
@@ -1222,6 +1222,8 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                         OCCASIONS.contains(&p) || TIME_PREPOSITIONS.contains(&p)
                     };
                     let light = light && !(occasion && genitive.is_some() && !objective);
+                    // Violence named by a noun is not done by the subject of another verb ("وأدانت مصر
+                    // الاعتداء على السفارة"), only by a light verb's ("شن الجيش غارات").
                     if let (true, Some(a)) = (light || !violent && (objective || genitive.is_none()), subject) {
                         source = Some(a);
                     } else if let Some(a) = genitive {
@@ -1241,7 +1243,6 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 source = None;
                 source_after = false;
             }
-            let violent = ["18", "19", "20"].iter().any(|c| r.code.starts_with(c));
             // Violence suffered ("تعرضت القوات الأمريكية لهجوم", "القافلة تعرضت لهجوم"): the subject of تعرض
             // is the victim, not the author.
             let mut victim: Option<usize> = None;
@@ -1319,11 +1320,9 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // actor in its own clause ("مع"). Not a place ("مدينة حلب التي كانت تعد …").
             if source.is_none() && !light && !r.agentless {
                 let rel = (wi.saturating_sub(25)..wi).rev().find(|&i| {
-                    matches!(strip_conj(&mt[words[i].r.clone()]), "الذي" | "التي" | "الذين")
-                        || words[i + 1..=wi].iter().any(|w| w.sub)
+                    RELATIVES.contains(&strip_conj(&mt[words[i].r.clone()])) || words[i + 1..=wi].iter().any(|w| w.sub)
                 });
-                if let Some(k) = rel.filter(|&k| matches!(&mt[words[k].r.clone()], "الذي" | "التي" | "الذين"))
-                {
+                if let Some(k) = rel.filter(|&k| RELATIVES.contains(&&mt[words[k].r.clone()])) {
                     let between_free = !acts.iter().any(|a| a.1 > k && a.2 < wi && a.3.is_none());
                     if between_free {
                         source = acts.iter().find(|a| k > 0 && a.2 == k - 1 && !input.actors[a.0].place_like());
@@ -1467,7 +1466,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // in its clause, else one after في before it ("وفي كركوك، قتل جندي في هجوم").
             // Only where the rule allows an unnamed target (opt, nosource).
             if target.is_none()
-                && ["18", "19", "20"].iter().any(|c| r.code.starts_with(c))
+                && violent
                 && (r.otherwise == Otherwise::NoTarget
                     || r.agentless
                     || r.otherwise == Otherwise::Own && source.is_none_or(|s| input.actors[s.0].code.is_empty()))

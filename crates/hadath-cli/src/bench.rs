@@ -157,7 +157,8 @@ impl Stage {
 /// Runs `stage` (cumulatively) over one article; returns (words, a checksum that depends on all work done).
 fn run_one(engine: &Engine, bytes: &[u8], stage: Stage, scratch: &mut Vec<usize>, cache: &mut SegCache) -> (u64, u64) {
     if stage == Stage::Floor {
-        return match std::str::from_utf8(bytes) {
+        // The validation `decode` runs (SIMD), without the copy into a `String`.
+        return match hadath_core::decode::utf8(bytes) {
             Ok(s) => (0, s.len() as u64),
             Err(_) => (0, 0),
         };

@@ -101,7 +101,7 @@ fn decode_with(
         _ => bytes,
     };
     if encoding == UTF_8 {
-        return match std::str::from_utf8(body) {
+        return match utf8(body) {
             Ok(s) => Ok(Decoded { text: s.to_string(), encoding: "UTF-8", warnings }),
             Err(e) if lossy => {
                 let text = String::from_utf8_lossy(body).into_owned();
@@ -170,8 +170,18 @@ fn arabic_score(bytes: &[u8], encoding: &'static Encoding) -> Option<f64> {
     Some(arabic as f64 / non_ascii as f64)
 }
 
+/// `std::str::from_utf8`, with the valid case (nearly every input) checked by SIMD (`simdutf8`, which picks
+/// AVX2/SSE4.2/NEON at run time): several times faster on Arabic text, whose two-byte characters keep the
+/// standard library off its ASCII fast path. The standard library is asked again only to locate an error.
+pub fn utf8(bytes: &[u8]) -> Result<&str, std::str::Utf8Error> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(_) => std::str::from_utf8(bytes),
+    }
+}
+
 fn decode_auto(bytes: &[u8], lossy: bool) -> Result<Decoded, DecodeError> {
-    let utf8_err = match std::str::from_utf8(bytes) {
+    let utf8_err = match utf8(bytes) {
         Ok(s) => return Ok(Decoded { text: s.to_string(), encoding: "UTF-8", warnings: Vec::new() }),
         Err(e) => e,
     };

@@ -372,7 +372,7 @@ fn document_section(engine: &Engine, corpus: &[Article], a: &BenchArgs, rep: &mu
     // Baseline: a plain UTF-8 read of the same bytes.
     let (d, cpu) = best_of(
         repeat,
-        || corpus.iter().map(|x| std::str::from_utf8(&x.bytes).map_or(0, str::len)).sum::<usize>(),
+        || corpus.iter().map(|x| hadath_core::decode::utf8(&x.bytes).map_or(0, str::len)).sum::<usize>(),
         |n| {
             std::hint::black_box(n);
         },

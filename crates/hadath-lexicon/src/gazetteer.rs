@@ -475,9 +475,14 @@ impl Gazetteer {
             };
             prev_word = word;
         }
-        // Longest first, then leftmost; keep those that do not overlap a kept one.
+        // Longest first, then leftmost, then (two keys over the same span: a لل-key and a key after ل)
+        // the longer key, the one that reads more of the word; keep those that do not overlap a kept one.
         cands.sort_by(|a, b| {
-            (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)).then(a.key.cmp(&b.key))
+            (b.end - b.start)
+                .cmp(&(a.end - a.start))
+                .then(a.start.cmp(&b.start))
+                .then(self.keys[b.key as usize].len().cmp(&self.keys[a.key as usize].len()))
+                .then(a.key.cmp(&b.key))
         });
         let mut kept: Vec<GazMatch> = Vec::new();
         for c in cands {
@@ -733,7 +738,11 @@ mod tests {
             cands.push(GazMatch { start, end: e, word_start, key: m.pattern().as_u32() });
         }
         cands.sort_by(|a, b| {
-            (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)).then(a.key.cmp(&b.key))
+            (b.end - b.start)
+                .cmp(&(a.end - a.start))
+                .then(a.start.cmp(&b.start))
+                .then(g.keys[b.key as usize].len().cmp(&g.keys[a.key as usize].len()))
+                .then(a.key.cmp(&b.key))
         });
         let mut kept: Vec<GazMatch> = Vec::new();
         for c in cands {
@@ -757,6 +766,9 @@ mod tests {
         for text in [
             seed,
             "وللأمم المتحدة وبالولايات المتحدة كالولايات المتحدة كلاوس فباكو ولبنان، والسعودية.",
+            // "للعصابة": ل + العصابة (a gang), not ل + لعصابة (Assaba, Mauritania): the same span, the
+            // longer key.
+            "وأضاف البيان أن الرأس المدبر للعصابة يبلغ",
             "و باكو ب",
             "",
             "ل",
@@ -766,6 +778,9 @@ mod tests {
             assert_eq!(got, find_unanchored(g, mf.text()), "{text}");
             if text == seed {
                 assert!(got.len() > 20, "{}", got.len());
+            }
+            if text.contains("للعصابة") {
+                assert!(got.iter().any(|m| g.key(m.key) == "للعصابه"), "{:?}", got);
             }
         }
     }

@@ -38,6 +38,17 @@ fn mix64(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// `char::is_alphanumeric`, answered without the Unicode tables for ASCII and the Arabic letters U+0621–U+064A
+/// (all alphabetic), which are nearly every character of an Arabic article.
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        ('\u{0621}'..='\u{064A}').contains(&c) || c.is_alphanumeric()
+    }
+}
+
 fn word_hash(w: &str) -> u64 {
     // FNV-1a, then mixed.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -53,7 +64,7 @@ impl Signature {
     pub fn of(text: &str) -> Option<Signature> {
         let folded = match_key(text);
         let words: Vec<u64> =
-            folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(word_hash).collect();
+            folded.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()).map(word_hash).collect();
         if words.len() < MIN_WORDS {
             return None;
         }
@@ -154,6 +165,10 @@ mod tests {
         assert!(a.band_keys().iter().zip(b.band_keys().iter()).any(|(x, y)| x == y));
         assert_eq!(Signature::from_bytes(&a.to_bytes()), Some(a.clone()));
         assert_eq!(Signature::of("نص قصير جدا"), None);
+        // The fast word test is `char::is_alphanumeric`.
+        for c in ('\0'..='\u{FFFF}').chain(['\u{1F600}', '\u{10FFFF}']) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
+        }
         assert_eq!(a.similarity(&a), 1.0);
     }
 }

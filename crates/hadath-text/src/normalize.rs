@@ -508,15 +508,26 @@ pub fn match_key(s: &str) -> String {
 
 /// Appends the match form of `s` to `out`.
 pub fn push_match_key(s: &str, out: &mut String) {
-    // Runs of kept characters are copied as slices, not pushed one character at a time.
+    // Runs of kept characters are copied as slices, not pushed one character at a time; the class table
+    // (one load by a character's first two bytes) tells most kept characters without decoding them.
+    let bytes = s.as_bytes();
     let mut kept_from = 0;
-    for (i, c) in s.char_indices() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let keep = usize::from(crate::class::class_at(bytes, i) & KEEP_STEP);
+        if keep != 0 {
+            i += keep;
+            continue;
+        }
+        let (c, len) = decode_at(bytes, i);
         let fold = fold_char(c);
         if fold == Fold::Keep {
+            i += len;
             continue;
         }
         out.push_str(&s[kept_from..i]);
-        kept_from = i + c.len_utf8();
+        kept_from = i + len;
+        i += len;
         match fold {
             Fold::Keep | Fold::Drop => {}
             Fold::One(r) => out.push(r),

@@ -61,6 +61,12 @@ pub struct IngestArgs {
 }
 
 /// An analysed article on its way to the writer.
+/// What the reader thread sends: a batch of records (with the corpus's progress after it), or a skipped input.
+enum Read {
+    Batch(Vec<Record>, u64),
+    Skipped(hadath_corpus::Skip),
+}
+
 struct Prepared {
     doc: hadath_core::Document,
     text: String,
@@ -142,7 +148,6 @@ pub fn run(a: IngestArgs) -> Result<i32> {
     let mut already = 0usize;
     let mut skipped: BTreeMap<SkipKind, usize> = BTreeMap::new();
     let mut analysed = 0usize;
-    let mut batch: Vec<Record> = Vec::with_capacity(a.batch);
     let xopts = ExtractOptions::default();
     let fill = |mut r: Record| {
         if r.input.published.is_none() {
@@ -154,15 +159,40 @@ pub fn run(a: IngestArgs) -> Result<i32> {
         r
     };
     let mut send_failed = false;
-    loop {
-        let item = corpus.next();
-        let done = item.is_none();
-        match item {
-            Some(Item::Record(r)) => {
-                read += 1;
-                batch.push(fill(r));
+    // A reader thread walks the corpus and cuts it into batches while the pool analyses the previous one
+    // (reading and unpacking would otherwise leave the pool idle between batches).
+    let batch_size = a.batch.max(1);
+    let (rtx, rrx) = sync_channel::<Read>(2);
+    let reader = std::thread::spawn(move || {
+        let mut batch: Vec<Record> = Vec::with_capacity(batch_size);
+        loop {
+            let item = corpus.next();
+            let done = item.is_none();
+            let sent = match item {
+                Some(Item::Record(r)) => {
+                    batch.push(r);
+                    Ok(())
+                }
+                Some(Item::Skipped(s)) => rtx.send(Read::Skipped(s)),
+                None => Ok(()),
+            };
+            if sent.is_err() {
+                return;
             }
-            Some(Item::Skipped(s)) => {
+            if batch.len() >= batch_size || (done && !batch.is_empty()) {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+                if rtx.send(Read::Batch(full, corpus.progress().done)).is_err() {
+                    return;
+                }
+            }
+            if done {
+                return;
+            }
+        }
+    });
+    for msg in rrx {
+        match msg {
+            Read::Skipped(s) => {
                 let n = skipped.entry(s.kind).or_default();
                 *n += 1;
                 if *n <= SHOWN_PER_KIND {
@@ -171,36 +201,37 @@ pub fn run(a: IngestArgs) -> Result<i32> {
                     pb.suspend(|| eprintln!("hadath: more inputs skipped for: {} (counted in the summary)", s.kind));
                 }
             }
-            None => {}
-        }
-        if batch.len() >= a.batch.max(1) || (done && !batch.is_empty()) {
-            let prepared: Vec<Option<Prepared>> = batch
-                .par_drain(..)
-                .map(|r| {
-                    let hash = content_hash(MatchForm::new(&r.input.text).text());
-                    if known.contains(&hash) {
-                        return None;
-                    }
-                    let doc = engine.extract(&r.input, xopts);
-                    let signature = Signature::of(&r.input.text);
-                    Some(Prepared { doc, text: r.input.text, origin: r.origin, signature })
-                })
-                .collect();
-            let before = prepared.len();
-            let prepared: Vec<Prepared> = prepared.into_iter().flatten().collect();
-            already += before - prepared.len();
-            analysed += prepared.len();
-            if tx.send(prepared).is_err() {
-                send_failed = true;
-                break;
+            Read::Batch(batch, done) => {
+                read += batch.len();
+                let prepared: Vec<Option<Prepared>> = batch
+                    .into_par_iter()
+                    .map(|r| {
+                        let r = fill(r);
+                        let hash = content_hash(MatchForm::new(&r.input.text).text());
+                        if known.contains(&hash) {
+                            return None;
+                        }
+                        let doc = engine.extract(&r.input, xopts);
+                        let signature = Signature::of(&r.input.text);
+                        Some(Prepared { doc, text: r.input.text, origin: r.origin, signature })
+                    })
+                    .collect();
+                let before = prepared.len();
+                let prepared: Vec<Prepared> = prepared.into_iter().flatten().collect();
+                already += before - prepared.len();
+                analysed += prepared.len();
+                if tx.send(prepared).is_err() {
+                    send_failed = true;
+                    break;
+                }
+                let secs = start.elapsed().as_secs_f64().max(1e-3);
+                pb.set_position(done);
+                pb.set_message(format!("{read} articles · {:.0}/s", analysed as f64 / secs));
             }
-            let secs = start.elapsed().as_secs_f64().max(1e-3);
-            pb.set_position(corpus.progress().done);
-            pb.set_message(format!("{read} articles · {:.0}/s", analysed as f64 / secs));
         }
-        if done {
-            break;
-        }
+    }
+    if reader.join().is_err() {
+        anyhow::bail!("the corpus reader stopped unexpectedly");
     }
     drop(tx);
     let (store, w) = match writer.join() {

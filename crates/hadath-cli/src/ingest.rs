@@ -47,8 +47,8 @@ pub struct IngestArgs {
     /// an earlier one's cluster (its events then count as mentions); above 1 turns detection off.
     #[arg(long, default_value_t = dedup::DEFAULT_THRESHOLD)]
     near_dup_threshold: f32,
-    /// Articles per transaction.
-    #[arg(long, default_value_t = 256)]
+    /// Articles per transaction (an interrupted run loses at most the few batches not yet committed).
+    #[arg(long, default_value_t = 1024)]
     batch: usize,
     /// No progress bar (it is hidden anyway when standard error is not a terminal).
     #[arg(long)]

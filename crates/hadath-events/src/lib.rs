@@ -182,6 +182,9 @@ pub struct Rule {
     /// The trigger names what happened, not who did it (`nosource`: "مقتل أربعة أشخاص", "انفجار سيارة
     /// مفخخة"): the subject before it is not its source.
     pub agentless: bool,
+    /// The act crosses a border (`abroad`: "وصل … إلى"): no event when source and target are one country
+    /// (ministers arriving in their own capital are not on a visit).
+    pub abroad: bool,
     /// English past and base verb phrases.
     pub english: (String, String),
     /// The example sentence.
@@ -294,6 +297,7 @@ impl Patterns {
             let mut targets = Vec::new();
             let mut otherwise = Otherwise::Skip;
             let mut agentless = false;
+            let mut abroad = false;
             for t in c[5].split(',').map(str::trim).filter(|t| !t.is_empty()) {
                 targets.push(match t {
                     "obj" => Marker::Obj,
@@ -310,6 +314,10 @@ impl Patterns {
                     }
                     "nosource" => {
                         agentless = true;
+                        continue;
+                    }
+                    "abroad" => {
+                        abroad = true;
                         continue;
                     }
                     p => Marker::Prep(match_key(p)),
@@ -340,6 +348,7 @@ impl Patterns {
                 without: c[4].split('|').filter_map(|w| w.trim().strip_prefix('!')).map(match_key).collect(),
                 otherwise,
                 agentless,
+                abroad,
                 targets,
                 english,
                 example: example.trim().to_string(),
@@ -1551,6 +1560,12 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // سيارة مفخخة"): it is kept with both sides unknown rather than guessed.
             // Any other event needs a known side: "someone killed someone" is no dyad (GDELT's rule too).
             if !(r.agentless || protest && named) && source_idx.is_none() && target.is_none() {
+                continue;
+            }
+            // An act that crosses a border needs two countries ("وصل أربعة من الوزراء إلى عدن", said of
+            // Yemeni ministers: they are at home, not on a visit).
+            let country = |i: usize| Some(input.actors[i].code.as_str()).filter(|c| !c.is_empty());
+            if r.abroad && source_idx.and_then(country).is_some_and(|c| target.and_then(country) == Some(c)) {
                 continue;
             }
             consumed.extend(with_at);

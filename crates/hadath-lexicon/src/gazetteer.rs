@@ -475,8 +475,13 @@ impl Gazetteer {
             };
             prev_word = word;
         }
-        // Longest first, then leftmost, then (two keys over the same span: a لل-key and a key after ل)
-        // the longer key, the one that reads more of the word; keep those that do not overlap a kept one.
+        self.resolve(cands)
+    }
+
+    /// Resolves overlapping candidates: longest first, then leftmost, then (two keys over the same span: a
+    /// لل-key and a key after ل) the longer key, the one that reads more of the word; keeps those that do
+    /// not overlap a kept one, in text order.
+    fn resolve(&self, mut cands: Vec<GazMatch>) -> Vec<GazMatch> {
         cands.sort_by(|a, b| {
             (b.end - b.start)
                 .cmp(&(a.end - a.start))
@@ -510,27 +515,33 @@ impl Gazetteer {
             if m.start() != s {
                 continue;
             }
-            let e = m.end();
-            if !text.is_char_boundary(e) || text[e..].chars().next().is_some_and(is_word_char) {
-                continue;
-            }
-            let word_start =
-                text[..s].char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map_or(s, |(i, _)| i);
-            let key = &self.keys[m.pattern().as_usize()];
-            let prefix = &text[word_start..s];
-            let lil = key.starts_with("لل");
-            if !(prefix.is_empty() || is_proclitic_sequence(prefix, lil)) {
-                continue;
-            }
-            // ك "like" opens only a definite, multi-word or long name ("كالولايات المتحدة", "كمدينة
-            // العمارة", "كبريطانيا"): "كلاوس" is a name, not ك + لاوس, and "كسول" an adjective, not ك + سول.
-            if prefix.ends_with('ك') && !(key.starts_with("ال") || key.contains(' ') || key.chars().count() >= 6) {
-                continue;
-            }
-            // ل + ال is written لل: the name starts after the preposition (UD: ل+لأمم), like other clitics.
-            let start = if lil { s + 'ل'.len_utf8() } else { s };
-            cands.push(GazMatch { start, end: e, word_start, key: m.pattern().as_u32() });
+            cands.extend(self.candidate(text, s, m.end(), m.pattern().as_u32()));
         }
+    }
+
+    /// The key `key` found at `text[s..e]` as a candidate of [`Gazetteer::find`], if it ends at a word end and
+    /// what precedes it in its word is a proclitic sequence.
+    fn candidate(&self, text: &str, s: usize, e: usize, key: u32) -> Option<GazMatch> {
+        if !text.is_char_boundary(s) || !text.is_char_boundary(e) || text[e..].chars().next().is_some_and(is_word_char)
+        {
+            return None;
+        }
+        let word_start =
+            text[..s].char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map_or(s, |(i, _)| i);
+        let k = &self.keys[key as usize];
+        let prefix = &text[word_start..s];
+        let lil = k.starts_with("لل");
+        if !(prefix.is_empty() || is_proclitic_sequence(prefix, lil)) {
+            return None;
+        }
+        // ك "like" opens only a definite, multi-word or long name ("كالولايات المتحدة", "كمدينة
+        // العمارة", "كبريطانيا"): "كلاوس" is a name, not ك + لاوس, and "كسول" an adjective, not ك + سول.
+        if prefix.ends_with('ك') && !(k.starts_with("ال") || k.contains(' ') || k.chars().count() >= 6) {
+            return None;
+        }
+        // ل + ال is written لل: the name starts after the preposition (UD: ل+لأمم), like other clitics.
+        let start = if lil { s + 'ل'.len_utf8() } else { s };
+        Some(GazMatch { start, end: e, word_start, key })
     }
 
     /// The matches of [`Gazetteer::find`] over a whole match form `mt` (`matches`, as `find` returned them)
@@ -712,46 +723,15 @@ mod tests {
     use proptest::prelude::*;
 
     /// [`Gazetteer::find`] as it was: the automaton run over every byte (unanchored, overlapping), each
-    /// match then checked. The oracle of the anchored search.
+    /// match then checked and resolved as `find` does. The oracle of the anchored search's choice of starts.
     fn find_unanchored(g: &Gazetteer, text: &str) -> Vec<GazMatch> {
-        let mut cands: Vec<GazMatch> = Vec::new();
-        for m in g.automaton.try_find_overlapping_iter(Input::new(text)).unwrap() {
-            let (s, e) = (m.start(), m.end());
-            if !text.is_char_boundary(s) || !text.is_char_boundary(e) {
-                continue;
-            }
-            if text[e..].chars().next().is_some_and(is_word_char) {
-                continue;
-            }
-            let word_start =
-                text[..s].char_indices().rev().take_while(|&(_, c)| is_word_char(c)).last().map_or(s, |(i, _)| i);
-            let key = &g.keys[m.pattern().as_usize()];
-            let prefix = &text[word_start..s];
-            let lil = key.starts_with("لل");
-            if !(prefix.is_empty() || is_proclitic_sequence(prefix, lil)) {
-                continue;
-            }
-            if prefix.ends_with('ك') && !(key.starts_with("ال") || key.contains(' ') || key.chars().count() >= 6) {
-                continue;
-            }
-            let start = if lil { s + 'ل'.len_utf8() } else { s };
-            cands.push(GazMatch { start, end: e, word_start, key: m.pattern().as_u32() });
-        }
-        cands.sort_by(|a, b| {
-            (b.end - b.start)
-                .cmp(&(a.end - a.start))
-                .then(a.start.cmp(&b.start))
-                .then(g.keys[b.key as usize].len().cmp(&g.keys[a.key as usize].len()))
-                .then(a.key.cmp(&b.key))
-        });
-        let mut kept: Vec<GazMatch> = Vec::new();
-        for c in cands {
-            if kept.iter().all(|k| c.end <= k.word_start.min(k.start) || c.word_start.min(c.start) >= k.end) {
-                kept.push(c);
-            }
-        }
-        kept.sort_by_key(|m| m.start);
-        kept
+        let cands = g
+            .automaton
+            .try_find_overlapping_iter(Input::new(text))
+            .unwrap()
+            .filter_map(|m| g.candidate(text, m.start(), m.end(), m.pattern().as_u32()))
+            .collect();
+        g.resolve(cands)
     }
 
     fn embedded() -> &'static Gazetteer {

@@ -60,13 +60,13 @@ pub struct IngestArgs {
     read: crate::ReadArgs,
 }
 
-/// An analysed article on its way to the writer.
 /// What the reader thread sends: a batch of records (with the corpus's progress after it), or a skipped input.
 enum Read {
     Batch(Vec<Record>, u64),
     Skipped(hadath_corpus::Skip),
 }
 
+/// An analysed article on its way to the writer.
 struct Prepared {
     doc: hadath_core::Document,
     text: String,

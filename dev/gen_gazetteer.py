@@ -137,11 +137,13 @@ def check_forms(where, forms, problems):
 
 
 def nisba_forms(base):
-    """The inflections hadath's loader derives from a nisba base (إسرائيلي → الإسرائيلية، إسرائيليين …)."""
-    stems = [base]
-    if base.endswith("ي"):
-        stems += [base + s for s in ("ة", "ون", "ين", "ان", "ات", "تان", "تين")]
-    return [f for s in stems for f in (s, "ال" + s)]
+    """The inflections hadath's loader derives from a nisba base (إسرائيلي → الإسرائيلية، إسرائيليين …);
+    a base of several words inflects every word alike (كوري جنوبي → الكورية الجنوبية)."""
+    words = [w[2:] if w.startswith("ال") else w for w in base.split()]
+    suffixes = [""]
+    if words and all(w.endswith("ي") for w in words):
+        suffixes += ["ة", "ون", "ين", "ان", "ات", "تان", "تين"]
+    return [" ".join(art + w + s for w in words) for s in suffixes for art in ("ال", "")]
 
 
 def fmt_coord(x):
@@ -223,10 +225,8 @@ def build(shared, verbose=False):
         nisba = dedupe_forms(split_forms(c[3]))
         plural = dedupe_forms(split_forms(c[4]))
         for x in nisba:
-            if x.startswith("ال"):
-                problems.add(where, f"nisba {x!r} must be given without the article")
-            if " " in x:
-                problems.add(where, f"nisba {x!r}: multi-word nisbas are not supported")
+            if any(w.startswith("ال") for w in x.split()):
+                problems.add(where, f"nisba {x!r}: give every word without the article")
         check_forms(where, names + nisba + plural, problems)
         cameo = c[6] or code
         countries[code] = dict(code=code, canonical=canonical, names=names, nisba=nisba, plural=plural,

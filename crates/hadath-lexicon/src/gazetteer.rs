@@ -164,20 +164,20 @@ fn date(path: &str, n: usize, s: &str) -> Result<Option<u32>, Error> {
 }
 
 /// The regular inflections of a nisba base (masculine singular, without ال): إسرائيلي → إسرائيلية،
-/// إسرائيليون، إسرائيليين، إسرائيليان، إسرائيليات, each also with ال.
+/// إسرائيليون، إسرائيليين، إسرائيليان، إسرائيليات, each also with ال. A base of several words (كوري جنوبي)
+/// inflects every word alike, as Arabic agreement does: الكورية الجنوبية، الكوريين الجنوبيين.
 pub fn nisba_forms(base: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let base = base.trim();
-    let bare = base.strip_prefix("ال").unwrap_or(base);
-    let mut stems = vec![bare.to_string()];
-    if bare.ends_with('ي') {
-        for suffix in ["ة", "ون", "ين", "ان", "ات", "تان", "تين"] {
-            stems.push(format!("{bare}{suffix}"));
-        }
+    let words: Vec<&str> = base.split_whitespace().map(|w| w.strip_prefix("ال").unwrap_or(w)).collect();
+    let mut suffixes = vec![""];
+    if !words.is_empty() && words.iter().all(|w| w.ends_with('ي')) {
+        suffixes.extend(["ة", "ون", "ين", "ان", "ات", "تان", "تين"]);
     }
-    for s in stems {
-        out.push(format!("ال{s}"));
-        out.push(s);
+    let mut out = Vec::new();
+    for suffix in suffixes {
+        for article in ["ال", ""] {
+            let forms: Vec<String> = words.iter().map(|w| format!("{article}{w}{suffix}")).collect();
+            out.push(forms.join(" "));
+        }
     }
     out
 }
@@ -232,7 +232,7 @@ impl Gazetteer {
             let mut nisba: Vec<String> = variants(c[3]).flat_map(nisba_forms).collect();
             // The indefinite accusative of a nisba: "18 طالبا سودانيا" (not when it spells the country's
             // name: تركي → تركيا).
-            for x in variants(c[3]).filter(|x| !x.starts_with("ال") && x.ends_with('ي')) {
+            for x in variants(c[3]).filter(|x| !x.starts_with("ال") && !x.contains(' ') && x.ends_with('ي')) {
                 let acc = format!("{x}ا");
                 if !names.iter().any(|n| match_key(n) == match_key(&acc)) {
                     nisba.push(acc);
@@ -843,6 +843,11 @@ mod tests {
         {
             assert!(forms.contains(&f.to_string()), "{f}");
         }
+        let two = nisba_forms("كوري جنوبي");
+        for f in ["الكوري الجنوبي", "الكورية الجنوبية", "كوريين جنوبيين", "الكوريون الجنوبيون"] {
+            assert!(two.contains(&f.to_string()), "{f}");
+        }
+        assert!(!two.contains(&"الكوري جنوبي".to_string()));
         let g = gaz();
         assert_eq!(found(&g, "الأذرية")[0].1, "Azerbaijan");
         assert_eq!(g.key_entries(g.find(&match_key("الأذرية"))[0].key).next().unwrap().kind, GazKind::Nisba);

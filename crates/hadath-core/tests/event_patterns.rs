@@ -107,3 +107,39 @@ fn honorifics_take_back_the_person_given_the_title() {
     assert!(got.contains(&("meeting.n", Some("EGY"), Some("SAU"))), "{got:?}");
     assert!(got.contains(&("discuss.v", Some("SAU"), Some("EGY"))), "{got:?}");
 }
+
+/// Who is source and who target, in constructions the example sentences do not cover: each sentence must
+/// give an event of the rule with these countries (None: no actor).
+#[test]
+fn arguments_in_harder_constructions() {
+    let engine = Engine::new().expect("engine");
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 4] = [
+        // the object comes before the next verb joined by و: the bombing, not the minister, is condemned
+        (
+            "ودانت الحكومة الألمانية التفجير الإرهابي وأعرب وزير الخارجية الألماني عن مواساة الحكومة الألمانية للمملكة",
+            "criticise.v",
+            Some("DEU"),
+            None,
+        ),
+        // a two-word nisba: the South Korean army, against the North
+        ("هدد الجيش الكوري الجنوبي اليوم بالرد على كوريا الشمالية", "threaten.v", Some("KOR"), Some("PRK")),
+        // a verb carrying its object as a pronoun has its subject after it, and the pronoun stands for the
+        // actor named before
+        ("وكانت الصحفية اليمنية في صنعاء حين خطفها تنظيم القاعدة", "kidnap.v", Some("IMG"), Some("YEM")),
+        ("وزار الرئيس المصري الرياض حيث التقاه وزير الخارجية السعودي", "meet.v", Some("SAU"), Some("EGY")),
+    ];
+    let mut failures = Vec::new();
+    for (text, rule, source, target) in cases {
+        let input = Input { text: text.into(), published: Some("2015-07-31".into()), ..Default::default() };
+        let doc = engine.extract(&input, ExtractOptions::default());
+        let got: Vec<(&str, Option<&str>, Option<&str>)> = doc
+            .events
+            .iter()
+            .map(|e| (e.rule.as_str(), e.source.country.as_deref(), e.target.country.as_deref()))
+            .collect();
+        if !got.contains(&(rule, source, target)) {
+            failures.push(format!("{text:?}: want {rule} {source:?} -> {target:?}, got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "help:\n{}", failures.join("\n"));
+}

@@ -736,6 +736,35 @@ const LIGHT_VERBS: &[&str] = &[
     "تشارك",
     "يشاركون",
 ];
+/// Verbs of saying and stating that open a clause of their own after و or ف ("وأعرب", "وقال"): a verb's
+/// object does not reach past them.
+const CLAUSE_VERBS: &[&str] = &[
+    "قال",
+    "قالت",
+    "قالوا",
+    "اضاف",
+    "اضافت",
+    "اوضح",
+    "اوضحت",
+    "اشار",
+    "اشارت",
+    "لفت",
+    "لفتت",
+    "شدد",
+    "شددت",
+    "تابع",
+    "تابعت",
+    "اعتبر",
+    "اعتبرت",
+    "ذكر",
+    "ذكرت",
+    "بين",
+    "بينت",
+    "كشف",
+    "كشفت",
+    "اكد",
+    "اكدت",
+];
 /// Verbs that report a protest named by a noun as happening ("اندلعت مظاهرات", "خرجت مسيرة").
 const OCCURRENCE_VERBS: &[&str] = &[
     "اندلع",
@@ -1121,6 +1150,23 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             let after: Vec<&(usize, usize, usize, Option<String>)> =
                 acts.iter().filter(|a| a.1 > wi && a.1 < ce && a.1 <= wi + 24).collect();
             let unmarked = |a: &&(usize, usize, usize, Option<String>)| a.3.is_none();
+            // A verb's object comes before the next verb joined by و or ف, a trigger or a verb of saying
+            // ("ودانت الحكومة الألمانية التفجير الإرهابي وأعرب فرانك شتاينماير …": the bombing, not the
+            // minister, is what was condemned).
+            let obj_end = (wi + 1..ce)
+                .find(|&i| {
+                    let x = &mt[words[i].r.clone()];
+                    let v = strip_conj(x);
+                    let verb = |w: &str| {
+                        p.lookup_word(w, false)
+                            .iter()
+                            .any(|(r, t, _)| p.rules[*r as usize].kind == TriggerKind::Verb && *t != Tense::Noun)
+                    };
+                    // Not a trigger whose own first letter is و or ف ("فرض", "فجرت", "وصل").
+                    let joined = v.len() < x.len() && !p.index.contains_key(x);
+                    joined && (CLAUSE_VERBS.contains(&v) || LIGHT_VERBS.contains(&v) || verb(v))
+                })
+                .unwrap_or(ce);
 
             // Source.
             // A light verb before a noun ("قام وزير الخارجية آنذاك، شيمون بيريز، بزيارة"): its subject, even
@@ -1206,9 +1252,54 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 .collect();
             let mut source: Option<&(usize, usize, usize, Option<String>)> = None;
             let mut source_after = false;
+            // The actor an object pronoun stands for, when the subject follows the verb ("الصحفية اليمنية …
+            // خطفها مسلحون": the journalist).
+            let mut pronoun_patient: Option<usize> = None;
             match r.kind {
                 TriggerKind::Verb => {
-                    if let Some(a) = before.iter().rev().find(|a| unmarked(a) && !input.actors[a.0].place_like()) {
+                    // A verb that carries its object as a pronoun has its subject after it: "موقعا هاجمته
+                    // إسرائيل", "والتقاه وزير الخارجية".
+                    let bare = |w: &str| p.index.get(w).is_some_and(|v| v.iter().any(|(x, _, _)| *x == rule));
+                    let pronoun_object = !bare(word) && !bare(strip_conj(word));
+                    let subject_after = after
+                        .iter()
+                        .find(|a| pronoun_object && a.1 == wi + 1 && unmarked(a) && !input.actors[a.0].place_like());
+                    if let Some(a) = subject_after {
+                        source = Some(a);
+                        source_after = true;
+                        // The nearest actor at most six words back that agrees with the pronoun: ها a
+                        // feminine head (الحكومة الأفغانية) or a country (باكستان), ه a masculine one.
+                        let stem = strip_conj(word);
+                        let feminine = |b: &(usize, usize, usize, Option<String>)| {
+                            let x = &input.actors[b.0];
+                            let head = words[b.1].r.clone();
+                            (x.place && x.entity.is_some())
+                                || mt[head.clone()].ends_with('ه') && (input.ta_marbuta)(head)
+                        };
+                        pronoun_patient = acts
+                            .iter()
+                            .rev()
+                            .find(|b| b.2 < wi && !input.actors[b.0].place_like())
+                            .filter(|b| b.2 + 6 >= wi)
+                            // Across a relative pronoun, only the noun it follows ("الحكومة الأفغانية التي
+                            // ساندتها باكستان"; not the EU in "يقول الاتحاد الأوروبي إن الاتفاق الذي تسانده").
+                            .filter(|b| {
+                                (b.2 + 1..wi)
+                                    .find(|&i| RELATIVES.contains(&strip_conj(&mt[words[i].r.clone()])))
+                                    .is_none_or(|k| k == b.2 + 1)
+                            })
+                            .filter(|b| {
+                                if stem.ends_with("هم") || stem.ends_with("هما") {
+                                    true
+                                } else if stem.ends_with("ها") {
+                                    feminine(b)
+                                } else {
+                                    !feminine(b)
+                                }
+                            })
+                            .map(|b| b.0);
+                    } else if let Some(a) = before.iter().rev().find(|a| unmarked(a) && !input.actors[a.0].place_like())
+                    {
                         source = Some(a);
                     } else if let Some(a) = after.iter().find(|a| unmarked(a)) {
                         source = Some(a);
@@ -1418,7 +1509,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 .collect();
             for m in &r.targets {
                 let found = match m {
-                    Marker::Obj => after_source.iter().find(|a| unmarked(a)).map(|a| a.0),
+                    Marker::Obj => after_source.iter().find(|a| unmarked(a) && a.1 < obj_end).map(|a| a.0),
                     Marker::Prep(pr) => {
                         let others = || after.iter().filter(|a| Some(a.0) != source_idx && known(&a.0));
                         // The actor right after the preposition, else the first of a known country inside
@@ -1459,6 +1550,9 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             }
             if target.is_none() && victim.is_some() {
                 target = victim;
+            }
+            if target.is_none() && pronoun_patient != source_idx {
+                target = pronoun_patient;
             }
             if let Some((_, b)) = pair.filter(|_| target.is_none()) {
                 target = Some(b);

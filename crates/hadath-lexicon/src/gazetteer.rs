@@ -844,7 +844,8 @@ mod tests {
             assert!(forms.contains(&f.to_string()), "{f}");
         }
         let two = nisba_forms("كوري جنوبي");
-        for f in ["الكوري الجنوبي", "الكورية الجنوبية", "كوريين جنوبيين", "الكوريون الجنوبيون"] {
+        for f in ["الكوري الجنوبي", "الكورية الجنوبية", "كوريين جنوبيين", "الكوريون الجنوبيون"]
+        {
             assert!(two.contains(&f.to_string()), "{f}");
         }
         assert!(!two.contains(&"الكوري جنوبي".to_string()));

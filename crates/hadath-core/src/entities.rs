@@ -271,10 +271,18 @@ pub fn find_entities_and_roles_in(
         let mut gap_words = 0;
         let mut end = r.end;
         for (r2, e2) in &modifiers[i + 1..] {
-            if r2.start < end || !only_fillers(mt, input.context, end, r2.start) && !definite_words(mt, end, r2.start) {
+            // A preposition glued to the next body belongs to the phrase ("للقوات": the match starts after
+            // the first ل).
+            let at = word_before(mt, r2.start);
+            let at = if at < r2.start && matches!(&mt[at..r2.start], "ل" | "ب") && at >= end { at } else { r2.start };
+            // Only before a body: "الحكومة لإسرائيل" is the government's (support) for Israel.
+            if r2.start < end
+                || at < r2.start && e2.kind != GazKind::Agent
+                || !only_fillers(mt, input.context, end, at) && !definite_words(mt, end, at)
+            {
                 break;
             }
-            gap_words += words_between(mt, end, r2.start).len();
+            gap_words += words_between(mt, end, at).len();
             if gap_words > 3 {
                 break;
             }
@@ -453,9 +461,24 @@ pub fn find_entities_and_roles_in(
     let mut roles = Vec::new();
     for (i, u) in units.iter().enumerate() {
         let UnitKind::Role(agent, body) = &u.kind else { continue };
-        let next = units[i + 1..].iter().find(|v| v.r.start >= u.r.end);
+        // The country may come after the bodies the role heads, a preposition glued to them: "رئيس هيئة
+        // الأركان المشتركة للقوات الأردنية", "قائد القوات الجوية الأردنية".
+        let mut end = u.r.end;
+        let mut next = None;
+        for _ in 0..3 {
+            next = units[i + 1..].iter().find(|v| v.r.start >= end);
+            let Some(v) = next else { break };
+            let at = word_before(mt, v.r.start);
+            let at =
+                if at < v.r.start && at >= end && matches!(&mt[at..v.r.start], "ل" | "ب") { at } else { v.r.start };
+            let gap_ok = only_fillers(mt, input.context, end, at) || definite_words(mt, end, at);
+            match &v.kind {
+                UnitKind::Role(_, true) if gap_ok => end = v.r.end,
+                _ => break,
+            }
+        }
         match next {
-            Some(Unit { kind: UnitKind::Country(c, _), r }) if only_fillers(mt, input.context, u.r.end, r.start) => {
+            Some(Unit { kind: UnitKind::Country(c, _), r }) if only_fillers(mt, input.context, end, r.start) => {
                 roles.push(RoleActor {
                     span: input.mf.to_original(u.r.start..r.end),
                     country: c.clone(),
@@ -1517,6 +1540,15 @@ mod tests {
         // The places inside stay places.
         has(&got, "طهران", "LOC", Some("IRN"), None);
         has(&got, "باكو", "LOC", Some("AZE"), None);
+    }
+
+    #[test]
+    fn preposition_glued_to_a_body_inside_a_composition() {
+        let got = run("وقالت هيئة الأركان المشتركة للقوات الأردنية إن", &[], None);
+        has(&got, "هيئة الأركان المشتركة للقوات الأردنية", "ORG", Some("JOR"), Some("MIL"));
+        // not before a country's name: the government's support for Israel
+        let got = run("وأكد الوزير دعم الحكومة لإسرائيل", &[], None);
+        assert!(!got.iter().any(|g| g.0.starts_with("الحكومة")), "{got:?}");
     }
 
     #[test]

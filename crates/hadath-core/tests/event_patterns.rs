@@ -113,7 +113,7 @@ fn honorifics_take_back_the_person_given_the_title() {
 #[test]
 fn arguments_in_harder_constructions() {
     let engine = Engine::new().expect("engine");
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 4] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 5] = [
         // the object comes before the next verb joined by و: the bombing, not the minister, is condemned
         (
             "ودانت الحكومة الألمانية التفجير الإرهابي وأعرب وزير الخارجية الألماني عن مواساة الحكومة الألمانية للمملكة",
@@ -123,6 +123,13 @@ fn arguments_in_harder_constructions() {
         ),
         // a two-word nisba: the South Korean army, against the North
         ("هدد الجيش الكوري الجنوبي اليوم بالرد على كوريا الشمالية", "threaten.v", Some("KOR"), Some("PRK")),
+        // a role heading bodies, the country after them
+        (
+            "بحث رئيس هيئة الأركان المشتركة للقوات الأردنية مع رئيس هيئة الأركان العامة اليمني سبل التعاون",
+            "discuss.v",
+            Some("JOR"),
+            Some("YEM"),
+        ),
         // a verb carrying its object as a pronoun has its subject after it, and the pronoun stands for the
         // actor named before
         ("وكانت الصحفية اليمنية في صنعاء حين خطفها تنظيم القاعدة", "kidnap.v", Some("IMG"), Some("YEM")),

@@ -113,7 +113,7 @@ fn honorifics_take_back_the_person_given_the_title() {
 #[test]
 fn arguments_in_harder_constructions() {
     let engine = Engine::new().expect("engine");
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 5] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 6] = [
         // the object comes before the next verb joined by و: the bombing, not the minister, is condemned
         (
             "ودانت الحكومة الألمانية التفجير الإرهابي وأعرب وزير الخارجية الألماني عن مواساة الحكومة الألمانية للمملكة",
@@ -129,6 +129,13 @@ fn arguments_in_harder_constructions() {
             "discuss.v",
             Some("JOR"),
             Some("YEM"),
+        ),
+        // coordinated targets, each after its role phrase and name
+        (
+            "ويلتقي وزير الخارجية الأميركي جون كيري بنظرائه، قبل أن يعقد لقاء ثلاثيا يضم لافروف مع نظيريه الأميركي كيري والسعودي الجبير",
+            "meeting.n",
+            Some("RUS"),
+            Some("SAU"),
         ),
         // a verb carrying its object as a pronoun has its subject after it, and the pronoun stands for the
         // actor named before

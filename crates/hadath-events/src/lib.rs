@@ -1611,9 +1611,14 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 let Some(a) = x.and_then(|x| acts.iter().find(|a| a.0 == x)) else { return Vec::new() };
                 let mut v = Vec::new();
                 let mut last = a.2;
+                let mut code = &input.actors[a.0].code;
                 for b in acts.iter().filter(|b| b.1 > a.2) {
                     if b.1 <= last + 2 && b.3.as_deref() == Some("و") && b.1 < ce {
                         v.push(b.0);
+                        last = b.2;
+                        code = &input.actors[b.0].code;
+                    } else if b.1 == last + 1 && b.3.is_none() && input.actors[b.0].code == *code {
+                        // The name after its role phrase ("نظيريه الأميركي كيري والسعودي الجبير").
                         last = b.2;
                     } else {
                         break;

@@ -157,3 +157,23 @@ fn arguments_in_harder_constructions() {
     }
     assert!(failures.is_empty(), "help:\n{}", failures.join("\n"));
 }
+
+/// An act taken as the object of a verb of deliberation is not done yet: a threat (CAMEO 13), future.
+/// Not when a preposition makes the act the occasion of the deliberation.
+#[test]
+fn deliberated_acts_are_threats_not_deeds() {
+    let engine = Engine::new().expect("engine");
+    let run = |text: &str| {
+        let input = Input { text: text.into(), published: Some("2015-07-21".into()), ..Default::default() };
+        engine.extract(&input, ExtractOptions::default()).events
+    };
+    let evs = run("بحث الاتحاد الأوروبي، أمس، فرض عقوبات على أطراف الصراع الليبي");
+    let got: Vec<(&str, &str, Option<&str>, Option<&str>)> = evs
+        .iter()
+        .map(|e| (e.code.as_str(), e.modality.as_str(), e.source.country.as_deref(), e.target.country.as_deref()))
+        .collect();
+    assert!(got.contains(&("1312", "future", Some("IGO"), Some("LBY"))), "{got:?}");
+    assert!(!got.iter().any(|g| g.0.starts_with("16")), "{got:?}");
+    let evs = run("وبحث رئيس الوزراء التركي في اتصال هاتفي مع الأمين العام للأمم المتحدة العمليات");
+    assert!(evs.iter().any(|e| e.rule == "phonecall.n" && e.modality.as_str() == "asserted"), "{evs:?}");
+}

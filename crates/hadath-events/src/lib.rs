@@ -410,6 +410,18 @@ impl Patterns {
         self.lookup_word(word, false)
     }
 
+    /// Is `word` itself (perhaps with an object pronoun, but with no conjunction stripped) a form of the
+    /// rule? "فرض" is, "وفرض" is not.
+    fn own_form(&self, word: &str, rule: u32) -> bool {
+        let has = |w: &str| self.index.get(w).is_some_and(|v| v.iter().any(|(r, _, _)| *r == rule));
+        has(word)
+            || ["هما", "هم", "هن", "ها", "ه", "كم", "نا"].iter().any(|suffix| {
+                word.strip_suffix(suffix)
+                    .filter(|s| s.chars().count() >= 3)
+                    .is_some_and(|stem| has(stem) || stem.strip_suffix('ا').is_some_and(|s| has(&format!("{s}ي"))))
+            })
+    }
+
     /// As [`Patterns::lookup`]; `ta_marbuta`: the word ends in ة in the original, so its final ه is not a
     /// pronoun ("وزارة" is not "و + زار + ه").
     fn lookup_word<'s>(&'s self, word: &str, ta_marbuta: bool) -> Vec<(u32, Tense, &'s [String])> {
@@ -650,6 +662,9 @@ const FUTURE_CUES: &[&str] = &[
     "يدعون",
     "وشك",
 ];
+/// Verbs of deliberation: the act they take as object is not done yet ("بحث الاتحاد الأوروبي، أمس، فرض
+/// عقوبات على …"), unless a preposition makes it their occasion ("بحث في اتصال هاتفي").
+const DELIBERATION: &[&str] = &["بحث", "بحثت", "يبحث", "تبحث", "ناقش", "ناقشت", "يناقش", "تناقش", "يدرس", "تدرس"];
 /// Reporting words anywhere in the sentence.
 const REPORT_CUES: &[&str] = &[
     "ذكرت",
@@ -1142,7 +1157,9 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             }
             // The clause: from the last boundary at or before the trigger (a verb with و opens its own) to
             // the next boundary.
-            let opens = r.kind == TriggerKind::Verb && word.starts_with(['و', 'ف']) && wi > 0;
+            // (Not a verb whose own first letter is و or ف: "فرض", "وصل".)
+            let opens =
+                r.kind == TriggerKind::Verb && word.starts_with(['و', 'ف']) && wi > 0 && !p.own_form(word, rule);
             let cb = if opens { wi } else { (0..=wi).rev().find(|&i| words[i].boundary).unwrap_or(0) };
             let ce = (wi + 1..words.len()).find(|&i| words[i].boundary).unwrap_or(words.len());
             let before: Vec<&(usize, usize, usize, Option<String>)> =
@@ -1856,6 +1873,13 @@ fn modality_of(mt: &str, words: &[Word], wi: usize, cb: usize, tense: Tense) -> 
     if tense == Tense::Future || near(4).any(|x| FUTURE_CUES.contains(&x) || FUTURE_CUES.contains(&strip_conj(x))) {
         return Modality::Future;
     }
+    let occasion = wi > 0 && {
+        let p = strip_conj(w(wi - 1));
+        PREPOSITIONS.contains(&p) || TIME_PREPOSITIONS.contains(&p) || w(wi).starts_with(['ب', 'ل'])
+    };
+    if !occasion && (cb.max(wi.saturating_sub(6))..wi).map(w).any(|x| DELIBERATION.contains(&strip_conj(x))) {
+        return Modality::Future;
+    }
     if (cb..wi).map(w).any(|x| CONDITIONS.contains(&x) || CONDITIONS.contains(&strip_conj(x))) {
         return Modality::Hypothetical;
     }
@@ -1877,7 +1901,11 @@ pub fn intent_code(code: &str) -> String {
         "08" => "035",
         // A protest planned or called for is a threat of dissent.
         "14" => "133",
-        "15" | "16" | "17" | "18" | "19" | "20" => "138",
+        // Sanctions and other non-force penalties threatened; repression threatened; force threatened.
+        "16" if code == "163" => "1312",
+        "16" => "131",
+        "17" => "137",
+        "15" | "18" | "19" | "20" => "138",
         _ => code,
     }
     .to_string()

@@ -113,7 +113,7 @@ fn honorifics_take_back_the_person_given_the_title() {
 #[test]
 fn arguments_in_harder_constructions() {
     let engine = Engine::new().expect("engine");
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 6] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 7] = [
         // the object comes before the next verb joined by و: the bombing, not the minister, is condemned
         (
             "ودانت الحكومة الألمانية التفجير الإرهابي وأعرب وزير الخارجية الألماني عن مواساة الحكومة الألمانية للمملكة",
@@ -136,6 +136,14 @@ fn arguments_in_harder_constructions() {
             "meeting.n",
             Some("RUS"),
             Some("SAU"),
+        ),
+        // the victims counted well before the noun, with "من" naming whose they are; the author after a
+        // resumed light verb
+        (
+            "قتل ما لا يقل عن 56 مسلحا من حركة طالبان وتنظيم داعش جراء ست غارات جوية نفذتها طائرات أميركية بدون طيار في المناطق الحدودية مع باكستان",
+            "raid.n",
+            Some("USA"),
+            Some("IMG"),
         ),
         // a verb carrying its object as a pronoun has its subject after it, and the pronoun stands for the
         // actor named before

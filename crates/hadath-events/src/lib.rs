@@ -1118,6 +1118,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             } {
                 cands.sort_by_key(|(r, _, _)| p.rules[*r as usize].kind == TriggerKind::Verb);
             }
+
             // A rule whose object words follow beats one that needs none ("احتج المتظاهرون" is a rally,
             // "احتج على" a complaint).
             let fits = |(r, _, rest): &&(u32, Tense, &[String]), with: bool| {
@@ -1230,7 +1231,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // a topic it is not ("أدانت تفجيرات لندن", "المتهمين في تفجير برايتون").
             // A noun's governing verb may sit before commas ("قتل أربعة أشخاص، بينهم عنصران من الشرطة، في
             // انفجار"), not before another subordinate clause.
-            let gov_start = (wi.saturating_sub(12)..wi).rev().find(|&i| words[i].sub).unwrap_or(wi.saturating_sub(12));
+            let gov_start = (wi.saturating_sub(16)..wi).rev().find(|&i| words[i].sub).unwrap_or(wi.saturating_sub(16));
             if r.kind == TriggerKind::Noun && violent && !light {
                 let governs = |i: usize| {
                     let w = strip_conj(&mt[words[i].r.clone()]);
@@ -1394,7 +1395,9 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                             .iter()
                             .find(|a| {
                                 a.1 > hi
-                                    && a.1 <= hi + 4
+                                    // "قتل 4 جنود", "قتل ما لا يقل عن 56 مسلحا من حركة طالبان"
+                                    && (a.1 <= hi + 4
+                                        || a.1 <= hi + 8 && (a.1 - 2..a.1).any(|i| &mt[words[i].r.clone()] == "من"))
                                     && a.2 < wi
                                     && !input.actors[a.0].place_like()
                                     && (!active

@@ -113,7 +113,7 @@ fn honorifics_take_back_the_person_given_the_title() {
 #[test]
 fn arguments_in_harder_constructions() {
     let engine = Engine::new().expect("engine");
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 7] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 8] = [
         // the object comes before the next verb joined by و: the bombing, not the minister, is condemned
         (
             "ودانت الحكومة الألمانية التفجير الإرهابي وأعرب وزير الخارجية الألماني عن مواساة الحكومة الألمانية للمملكة",
@@ -145,6 +145,8 @@ fn arguments_in_harder_constructions() {
             Some("USA"),
             Some("IMG"),
         ),
+        // a verb opening its clause with no subject continues the sentence's opening subject
+        ("وأعلنت الشرطة التركية حملة واسعة، واعتقلت عشرات الأشخاص", "arrest.v", Some("TUR"), Some("TUR")),
         // a verb carrying its object as a pronoun has its subject after it, and the pronoun stands for the
         // actor named before
         ("وكانت الصحفية اليمنية في صنعاء حين خطفها تنظيم القاعدة", "kidnap.v", Some("IMG"), Some("YEM")),

@@ -1471,6 +1471,17 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 && (r.kind == TriggerKind::Verb && (opens || wi <= cb + 1) || possessive)
             {
                 carried = out.iter().rev().find(|e| e.sentence + 1 >= si && e.source.is_some()).and_then(|e| e.source);
+                // Else the subject of the sentence's opening verb ("وقامت ميليشيات الحوثي بملاحقة الضباط …،
+                // واعتقلت بعضهم").
+                if carried.is_none() && opens {
+                    carried = acts
+                        .iter()
+                        .find(|a| a.1 <= 3 && a.2 < cb && a.3.is_none() && !input.actors[a.0].place_like())
+                        // not across a subordinate clause, which may have a subject of its own ("طلبت تركيا
+                        // الاجتماع … مضيفا أن الدول الأعضاء … وتتضامن مع تركيا")
+                        .filter(|a| !words[a.2 + 1..wi].iter().any(|w| w.sub))
+                        .map(|a| a.0);
+                }
             }
             // "اتفق الجانبان", "بحث البلدان": the two sides are the last two countries named before, each
             // acting with the other.

@@ -866,6 +866,7 @@ const CASUALTY: &[&str] = &[
     "اصابه",
     "جرح",
     "سقط",
+    "سقطوا",
     "سقوط",
     "لقي",
     "لقوا",
@@ -1415,8 +1416,20 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // Its author is the subject of a light verb that takes the noun back as a pronoun ("هجوم شنه
             // مسلحون", "الهجوم الذي نفذته طالبان", "هجوم انتحاري تبنته طالبان").
             if r.kind == TriggerKind::Noun && violent && !r.agentless {
-                let resumed = (wi + 1..(wi + 5).min(words.len()))
-                    .find(|&i| RESUMED_LIGHT_VERBS.contains(&strip_conj(&mt[words[i].r.clone()])));
+                // … or with "قام ب" and the pronoun ("أعمال العنف التي قامت بها ميليشيات الحوثي").
+                let resumed = (wi + 1..(wi + 5).min(words.len())).find(|&i| {
+                    let x = strip_conj(&mt[words[i].r.clone()]);
+                    RESUMED_LIGHT_VERBS.contains(&x)
+                        || matches!(x, "قام" | "قامت" | "قاموا" | "يقوم" | "تقوم")
+                            && words.get(i + 1).is_some_and(|n| matches!(&mt[n.r.clone()], "به" | "بها"))
+                });
+                let resumed = resumed.map(|li| {
+                    if RESUMED_LIGHT_VERBS.contains(&strip_conj(&mt[words[li].r.clone()])) {
+                        li
+                    } else {
+                        li + 1
+                    }
+                });
                 if let Some(li) = resumed {
                     if let Some(a) = acts.iter().find(|a| a.1 > li && a.1 <= li + 3 && a.3.is_none()) {
                         source = Some(a);

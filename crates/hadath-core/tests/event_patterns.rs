@@ -113,7 +113,7 @@ fn honorifics_take_back_the_person_given_the_title() {
 #[test]
 fn arguments_in_harder_constructions() {
     let engine = Engine::new().expect("engine");
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 8] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 9] = [
         // the object comes before the next verb joined by و: the bombing, not the minister, is condemned
         (
             "ودانت الحكومة الألمانية التفجير الإرهابي وأعرب وزير الخارجية الألماني عن مواساة الحكومة الألمانية للمملكة",
@@ -147,6 +147,13 @@ fn arguments_in_harder_constructions() {
         ),
         // a verb opening its clause with no subject continues the sentence's opening subject
         ("وأعلنت الشرطة التركية حملة واسعة، واعتقلت عشرات الأشخاص", "arrest.v", Some("TUR"), Some("TUR")),
+        // a participle of circumstance has the sentence's subject; ل written on the noun before the target
+        (
+            "ومن جانبه، طالبت حكومة مصر بضرورة مكافحة الإرهاب، معربة عن خالص التعازي لأسر الشهداء ولشعب وحكومة السعودية",
+            "condolence.n",
+            Some("EGY"),
+            Some("SAU"),
+        ),
         // a verb carrying its object as a pronoun has its subject after it, and the pronoun stands for the
         // actor named before
         ("وكانت الصحفية اليمنية في صنعاء حين خطفها تنظيم القاعدة", "kidnap.v", Some("IMG"), Some("YEM")),

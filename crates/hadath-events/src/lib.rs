@@ -1253,10 +1253,18 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 // محادثات").
                 Some(lv) if light => {
                     let inside: Vec<_> = acts.iter().filter(|a| a.1 > lv && a.2 < wi).collect();
-                    if inside.is_empty() {
-                        acts.iter().filter(|a| a.1 >= cb && a.2 < lv).collect()
-                    } else {
+                    let clause: Vec<_> = acts.iter().filter(|a| a.1 >= cb && a.2 < lv).collect();
+                    if !inside.is_empty() {
                         inside
+                    } else if clause.is_empty() && strip_conj(&mt[words[lv].r.clone()]).starts_with('م') {
+                        // A participle of circumstance ("…، معربة عن خالص التعازي") has the sentence's
+                        // subject: the actor after its opening verb ("ومن جانبه، طالبت حكومة مصر …").
+                        acts.iter()
+                            .filter(|a| a.1 <= 4 && a.2 < lv && a.3.is_none() && !input.actors[a.0].place_like())
+                            .take(1)
+                            .collect()
+                    } else {
+                        clause
                     }
                 }
                 _ => before,
@@ -1560,10 +1568,21 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                         // its phrase ("ضد ثلاثة من القادة العسكريين لحزب الله", "مع دبلوماسيين من
                         // الولايات المتحدة").
                         others().find(|a| a.3.as_deref() == Some(pr.as_str())).map(|a| a.0).or_else(|| {
+                            // ل and ب are written on the next word ("لأسر الشهداء ولشعب وحكومة السعودية"): then
+                            // the actor must follow closely, unmarked or coordinated.
+                            let attached = |i: usize| {
+                                let bare = strip_conj(&mt[words[i].r.clone()]);
+                                matches!(pr.as_str(), "ل" | "ب")
+                                    && bare.strip_prefix(pr.as_str()).is_some_and(|r| r.chars().count() >= 3)
+                                    && !matches!(bare, "بسبب" | "بدون" | "بشان" | "بحسب" | "بفضل" | "بالنسبه" | "لاجل")
+                            };
+                            // (Not a name that begins with the letter: "وعبدالعزيز باوارث".)
+                            let named = |i: usize| acts.iter().any(|a| a.1 <= i && i <= a.2);
                             let at = (wi + 1..ce).find(|&i| {
                                 let x = &mt[words[i].r.clone()];
-                                x == pr || strip_conj(x) == pr
+                                x == pr || strip_conj(x) == pr || attached(i) && !named(i)
                             })?;
+                            let glued = attached(at);
                             // Another country's actor first ("الشكوى من التوجه المعادي لإيران للدبلوماسية
                             // الأذرية"), else the source's own ("وجه أصابع الاتهام إلى قادة في القوات العراقية").
                             let own = source_idx.map(|i| input.actors[i].code.as_str());
@@ -1571,7 +1590,11 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                                 others().filter(|a| {
                                     a.1 > at
                                         && a.1 <= at + 6
-                                        && matches!(a.3.as_deref(), None | Some("ل" | "من" | "في"))
+                                        && if glued {
+                                            a.1 <= at + 3 && matches!(a.3.as_deref(), None | Some("و"))
+                                        } else {
+                                            matches!(a.3.as_deref(), None | Some("ل" | "من" | "في"))
+                                        }
                                 })
                             };
                             inside()

@@ -64,6 +64,11 @@ fn country_name(g: &Gazetteer, code: &str) -> Option<String> {
         .map(|x| x.canonical.clone())
 }
 
+/// The length in bytes of the character at byte `i` of `s`.
+fn c_len(s: &str, i: usize) -> usize {
+    s[i..].chars().next().map_or(1, char::len_utf8)
+}
+
 /// Codes the events of a document.
 pub fn code_events(cx: &EventContext<'_>) -> Vec<Event> {
     let map = cx.mf.map();
@@ -87,6 +92,24 @@ pub fn code_events(cx: &EventContext<'_>) -> Vec<Event> {
                 person: e.kind == "PER",
             });
             actor_spans.push(m.clone());
+            // "نظام الأسد": a regime named after its leader is the leader's country's government.
+            if e.kind == "PER" {
+                let before = cx.text[..m.start].trim_end_matches(' ');
+                let word_start = before.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| i + c_len(before, i));
+                let word = &before[word_start..];
+                if before.len() < m.start && matches!(word, "نظام" | "ونظام" | "لنظام" | "بنظام") {
+                    let start = word_start + word.len() - "نظام".len();
+                    actors.push(Actor {
+                        span: map.from_original_range(start..m.end),
+                        code: code.clone(),
+                        agent: Some("GOV".into()),
+                        entity: Some(ei),
+                        place: false,
+                        person: false,
+                    });
+                    actor_spans.push(start..m.end);
+                }
+            }
         }
     }
     for r in cx.roles {

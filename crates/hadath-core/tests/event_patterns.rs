@@ -113,7 +113,7 @@ fn honorifics_take_back_the_person_given_the_title() {
 #[test]
 fn arguments_in_harder_constructions() {
     let engine = Engine::new().expect("engine");
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 9] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 10] = [
         // the object comes before the next verb joined by و: the bombing, not the minister, is condemned
         (
             "ودانت الحكومة الألمانية التفجير الإرهابي وأعرب وزير الخارجية الألماني عن مواساة الحكومة الألمانية للمملكة",
@@ -153,6 +153,13 @@ fn arguments_in_harder_constructions() {
             "condolence.n",
             Some("EGY"),
             Some("SAU"),
+        ),
+        // a regime named after a person of the article is that person's country's government
+        (
+            "قال الرئيس الفنزويلي نيكولاس مادورو إن الجيش مستعد. وهددت الولايات المتحدة نظام مادورو أمس باتخاذ خطوات",
+            "threaten.v",
+            Some("USA"),
+            Some("VEN"),
         ),
         // a verb carrying its object as a pronoun has its subject after it, and the pronoun stands for the
         // actor named before

@@ -1482,7 +1482,11 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 source_after = false;
             }
             if possessive && source.is_none() {
-                source = acts.iter().rev().find(|a| a.2 < wi && a.3.is_none() && !input.actors[a.0].place_like());
+                // (one of a known country: "كمال كليتشدار أوغلو زعيم حزب الشعب الجمهوري، وهو أبرز حزب معارض،
+                // استعداده …" is the party leader's readiness, not the unnamed opposition's)
+                source = acts.iter().rev().find(|a| {
+                    a.2 < wi && a.3.is_none() && !input.actors[a.0].place_like() && !input.actors[a.0].code.is_empty()
+                });
             }
             // Pro-drop: a verb opening its clause with no subject continues the last event's source, in this
             // sentence or the one before.

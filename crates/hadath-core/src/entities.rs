@@ -489,9 +489,16 @@ pub fn find_entities_and_roles_in(
             // bodies that act inside a country (police, prosecution, army, the authorities), which are the
             // dominant country's ("الشرطة أوقفت 251 شخصًا" in a story about Turkey).
             _ => {
+                // So are rebels and militias ("المتمردون", "الميليشيات"): a country's insurgents (CAMEO
+                // YEMREB), not gunmen of no known side ("مسلحون").
+                let rebels = matches!(agent.as_deref(), Some("REB")) && {
+                    let w = strip_proclitics(&mt[u.r.clone()]);
+                    ["متمرد", "ميليشي", "مليشي"].iter().any(|p| w.trim_start_matches("ال").starts_with(p))
+                };
                 let domestic = *body
                     && (matches!(agent.as_deref(), Some("COP" | "JUD" | "SPY" | "MIL"))
-                        || ["السلطات", "سلطات"].iter().any(|w| strip_proclitics(&mt[u.r.clone()]) == *w));
+                        || ["السلطات", "سلطات"].iter().any(|w| strip_proclitics(&mt[u.r.clone()]) == *w))
+                    || rebels;
                 roles.push(RoleActor {
                     span: input.mf.to_original(u.r.clone()),
                     country: dominant.clone().filter(|_| domestic).unwrap_or_default(),

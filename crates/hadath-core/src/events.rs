@@ -168,8 +168,31 @@ pub fn code_events(cx: &EventContext<'_>) -> Vec<Event> {
     out
 }
 
+/// Is an ISO date (year, month or day) after the publication date, at the date's own precision?
+fn after_publication(date: &str, published: &str) -> bool {
+    let iso = |s: &str| {
+        matches!(s.len(), 4 | 7 | 10)
+            && s.chars().enumerate().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() })
+    };
+    iso(date) && published.len() >= date.len() && iso(&published[..date.len()]) && date > &published[..date.len()]
+}
+
 fn to_event(cx: &EventContext<'_>, actors: &[Actor], spans: &[Range<usize>], f: &FoundEvent) -> Option<Event> {
     let rule = &cx.patterns.rules()[f.rule];
+    // An act told as done but dated after the publication date is announced, not done: "بموافقة مودي على
+    // المشاركة في قمة في إسلام آباد العام المقبل" (future, coded as intent or threat).
+    let dated_later = f.modality == Modality::Asserted
+        && f.time
+            .and_then(|t| cx.times[t].value.as_deref())
+            .zip(cx.published)
+            .is_some_and(|(d, p)| after_publication(d, p));
+    let later;
+    let f = if dated_later {
+        later = FoundEvent { modality: Modality::Future, code: hadath_events::intent_code(&f.code), ..f.clone() };
+        &later
+    } else {
+        f
+    };
     let code = cx.codebook.get(&f.code)?;
     let side = |i: Option<usize>| -> EventActor {
         match i {

@@ -201,3 +201,36 @@ fn deliberated_acts_are_threats_not_deeds() {
     let evs = run("وبحث رئيس الوزراء التركي في اتصال هاتفي مع الأمين العام للأمم المتحدة العمليات");
     assert!(evs.iter().any(|e| e.rule == "phonecall.n" && e.modality.as_str() == "asserted"), "{evs:?}");
 }
+
+/// An act told as done but dated after the publication date is announced: future, coded as intent.
+#[test]
+fn acts_dated_after_publication_are_intentions() {
+    let engine = Engine::new().expect("engine");
+    let text = "وانتهى اللقاء بموافقة مودي على المشاركة في قمة إقليمية في إسلام آباد العام المقبل.";
+    let input = Input { text: text.into(), published: Some("2015-07-11".into()), ..Default::default() };
+    let evs = engine.extract(&input, ExtractOptions::default()).events;
+    let got: Vec<(&str, &str, &str, Option<&str>, Option<&str>)> = evs
+        .iter()
+        .map(|e| {
+            (
+                e.rule.as_str(),
+                e.code.as_str(),
+                e.modality.as_str(),
+                e.source.country.as_deref(),
+                e.target.country.as_deref(),
+            )
+        })
+        .collect();
+    assert!(got.contains(&("attend.n", "036", "future", Some("IND"), Some("PAK"))), "{got:?}");
+    // the same act dated today is done
+    let input = Input {
+        text: text.replace("العام المقبل", "اليوم"),
+        published: Some("2015-07-11".into()),
+        ..Default::default()
+    };
+    let evs = engine.extract(&input, ExtractOptions::default()).events;
+    assert!(
+        evs.iter().any(|e| e.rule == "attend.n" && e.code == "044" && e.modality.as_str() == "asserted"),
+        "{evs:?}"
+    );
+}

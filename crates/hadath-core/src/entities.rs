@@ -391,10 +391,15 @@ pub fn find_entities_and_roles_in(
     // Actor coding of people: a role phrase right before the name, or an apposition right after it.
     let units = units_of(&modifiers, &mentions);
     let (doc, dominant) = document_countries(g, input, matches);
+    // International organisations named in the text: an official's title after the name may end with one
+    // ("ألان لي روي الأمين العام للعلاقات الخارجية للاتحاد الأوروبي").
+    let igos: Vec<Range<usize>> =
+        mentions.iter().filter(|x| x.kind == "ORG" && x.agent.as_deref() == Some("IGO")).map(|x| x.m.clone()).collect();
     for x in mentions.iter_mut().filter(|x| x.kind == "PER") {
         let (agent, country, phrase) = role_before(mt, &units, input.context, x.m.start)
             .map(|(a, c, p)| (a, c, Some(p)))
             .or_else(|| role_after(mt, &modifiers, x.m.end).map(|(a, c)| (a, c, None)))
+            .or_else(|| igo_title_after(mt, &modifiers, &igos, x.m.end).map(|a| (a, None, None)))
             .unwrap_or((None, None, None));
         x.phrase = phrase.map(|p| input.mf.to_original(p..x.m.end));
         if x.agent.is_none() {
@@ -405,7 +410,9 @@ pub fn find_entities_and_roles_in(
                 x.country = Some(c);
                 x.basis = Some("role");
             }
-            (None, None) if agent.is_some() && x.entry.is_none() && input.home.is_some() => {
+            (None, None)
+                if agent.is_some() && agent.as_deref() != Some("IGO") && x.entry.is_none() && input.home.is_some() =>
+            {
                 // An unqualified national role is the outlet's country, unless the article is about
                 // another one: its dominant country, with three times the outlet country's evidence.
                 let home_n = doc.iter().find(|(c, _)| Some(c.as_str()) == input.home).map_or(0, |(_, n)| *n);
@@ -488,6 +495,13 @@ pub fn find_entities_and_roles_in(
             // A role with no country ("مسلحون", "وزير الخارجية"): an actor of unknown country — except the
             // bodies that act inside a country (police, prosecution, army, the authorities), which are the
             // dominant country's ("الشرطة أوقفت 251 شخصًا" in a story about Turkey).
+            // A title right after a person's name is the person's ("ألان لي روي الأمين العام للعلاقات
+            // الخارجية للاتحاد الأوروبي"), not another actor.
+            _ if mentions.iter().any(|x| {
+                x.kind == "PER"
+                    && x.m.end <= u.r.start
+                    && mt[x.m.end..u.r.start].trim_matches([' ', '،', ',']).is_empty()
+            }) => {}
             _ => {
                 // So are rebels and militias ("المتمردون", "الميليشيات"): a country's insurgents (CAMEO
                 // YEMREB), not gunmen of no known side ("مسلحون").
@@ -1048,6 +1062,8 @@ enum UnitKind {
     Country(String, bool),
     /// A person's name: ends the phrase.
     Person,
+    /// An international organisation ("للأمم المتحدة"): a role phrase that names one is its official's.
+    Igo,
     /// Another name (no country).
     Other,
 }
@@ -1081,6 +1097,7 @@ fn units_of(modifiers: &[(Range<usize>, &GazEntry)], mentions: &[Mention]) -> Ve
             (_, Some(c)) if !matches!(x.agent.as_deref(), Some("IGO" | "NGO" | "IMG")) => {
                 UnitKind::Country(c.clone(), false)
             }
+            (_, None) if x.kind == "ORG" && x.agent.as_deref() == Some("IGO") => UnitKind::Igo,
             _ => UnitKind::Other,
         };
         out.push(Unit { r: x.m.clone(), kind });
@@ -1171,7 +1188,7 @@ fn role_before(
             if matches!(u.kind, UnitKind::Person) {
                 break;
             }
-            if matches!(u.kind, UnitKind::Other) {
+            if matches!(u.kind, UnitKind::Other | UnitKind::Igo) {
                 unknown += 1;
                 if unknown > ROLE_UNKNOWN {
                     break;
@@ -1217,12 +1234,15 @@ fn role_before(
     let mut prev = 0;
     for &k in &roles {
         // Units after role k in the text are seq[prev..k]; the first of them in text order is the last here.
-        if let Some(Some(UnitKind::Country(c, _))) =
-            seq[prev..k].iter().rev().find(|x| matches!(x, Some(UnitKind::Country(..))))
-        {
-            country = Some(c.clone());
-            phrase = starts[k];
-            break;
+        match seq[prev..k].iter().rev().find(|x| matches!(x, Some(UnitKind::Country(..) | UnitKind::Igo))) {
+            Some(Some(UnitKind::Country(c, _))) => {
+                country = Some(c.clone());
+                phrase = starts[k];
+                break;
+            }
+            // "الأمين العام للأمم المتحدة بان كي مون": an international organisation's official.
+            Some(Some(UnitKind::Igo)) => return Some((Some("IGO".into()), None, starts[k])),
+            _ => {}
         }
         if let Some(Some(UnitKind::Country(c, true))) = seq.get(k + 1) {
             country = Some(c.clone());
@@ -1255,6 +1275,26 @@ fn role_after(
         .filter(|(r2, e2)| matches!(e2.kind, GazKind::Nisba | GazKind::Country) && gap_ok(r.end, r2.start))
         .and_then(|(_, e2)| e2.country.clone());
     Some((e.agent.clone(), country))
+}
+
+/// An international organisation's official named before the title, with no comma: NAME, a role word right
+/// after it, and within five words "ل" + an IGO ("بان كي مون الأمين العام للأمم المتحدة"): agent IGO.
+fn igo_title_after(
+    mt: &str,
+    modifiers: &[(Range<usize>, &GazEntry)],
+    igos: &[Range<usize>],
+    end: usize,
+) -> Option<Option<String>> {
+    let (r, e) = modifiers.iter().find(|(r, _)| r.start >= end)?;
+    if e.kind != GazKind::Agent || e.subkind != "role" || !mt[end..r.start].trim().is_empty() {
+        return None;
+    }
+    let igo = igos.iter().find(|i| i.start > r.end && words_between(mt, r.end, i.start).len() <= 5)?;
+    // Attached: "للأمم المتحدة" (the match starts after the first ل), "لحلف شمال الأطلسي".
+    let glued = word_before(mt, igo.start);
+    let ok = glued < igo.start && matches!(&mt[glued..igo.start], "ل" | "لل")
+        || mt[..igo.start].trim_end().ends_with(" لدى");
+    ok.then(|| Some("IGO".to_string()))
 }
 
 /// Name words that are too common to stand for a person alone.
@@ -1426,7 +1466,7 @@ mod tests {
             ),
             agents: (
                 "a.tsv",
-                "وزير الخارجية|وزير\tGOV\trole\t\nرئيس|الرئيس\tGOV\trole\t\nوزارة الخارجية\tGOV\tbody\t\nالجيش\tMIL\tbody\t\nالفريق أول|اللواء\tMIL\trole\t\nهيئة الأركان\tMIL\tbody\t\nالقوات\tMIL\tbody\t\nنظيره\tGOV\trole\t\nالحكومة|حكومة\tGOV\tbody\t\n",
+                "وزير الخارجية|وزير\tGOV\trole\t\nرئيس|الرئيس\tGOV\trole\t\nوزارة الخارجية\tGOV\tbody\t\nالجيش\tMIL\tbody\t\nالفريق أول|اللواء\tMIL\trole\t\nهيئة الأركان\tMIL\tbody\t\nالقوات\tMIL\tbody\t\nنظيره\tGOV\trole\t\nالأمين العام\tGOV\trole\t\nالحكومة|حكومة\tGOV\tbody\t\n",
             ),
             ambiguous: ("am.tsv", ""),
         })
@@ -1556,6 +1596,19 @@ mod tests {
         // not before a country's name: the government's support for Israel
         let got = run("وأكد الوزير دعم الحكومة لإسرائيل", &[], None);
         assert!(!got.iter().any(|g| g.0.starts_with("الحكومة")), "{got:?}");
+    }
+
+    #[test]
+    fn officials_of_international_organisations() {
+        // the title before the name
+        let got = run("وأدان الأمين العام للأمم المتحدة بان كي مون الهجوم", &[("بان كي مون", "PER")], Some("SAU"));
+        has(&got, "بان كي مون", "PER", None, Some("IGO"));
+        // the title after the name, with no comma; not the article's home country
+        let got = run("وقال بان كي مون الأمين العام للأمم المتحدة إن", &[("بان كي مون", "PER")], Some("SAU"));
+        has(&got, "بان كي مون", "PER", None, Some("IGO"));
+        // a national secretary-general stays national
+        let got = run("وقال الأمين العام لوزارة الخارجية الأردنية محمد علي إن", &[("محمد علي", "PER")], None);
+        has(&got, "محمد علي", "PER", Some("JOR"), Some("GOV"));
     }
 
     #[test]

@@ -55,6 +55,8 @@ fn acts_named_but_not_told_are_no_events() {
         ("ولم تتعرض أستراليا لأي هجوم على أراضيها", "19"),
         // chanting is not a new protest
         ("وهتف المتظاهرون في القاهرة ضد الحكومة المصرية", "14"),
+        // a person described by what was once done to them, in the passive
+        ("وراج الفيلم الذي يصور حياة الصحافي الأميركي الذي اختطف وقطع رأسه في باكستان", "18"),
         // a festival or a parade is not a protest (تظاهرة، مسيرة in their other senses)
         ("وتشارك فرقة لبنانية في خمسة عروض ضمن تظاهرة المسرح العربي التي نظمت في القاهرة", "14"),
         ("ويقام حاليا في أبوظبي مسيرة للسيارات الكلاسيكية يشارك فيها مئات الهواة", "14"),

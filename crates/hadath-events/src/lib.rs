@@ -1150,9 +1150,21 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 let prev = strip_conj(&mt[words[wi - 1].r.clone()]);
                 RELATIVES.contains(&prev) || matches!(prev, "اللذين" | "اللتين")
             };
+            // A passive one too ("الصحافي الأميركي الذي اختطف وقطع رأسه", "الذي خطف قبل شهرين"): nothing
+            // after the verb but a conjunction, a preposition, a time word or the end of the sentence.
+            let passive = || {
+                words.get(wi + 1).is_none_or(|n| {
+                    let x = &mt[n.r.clone()];
+                    x.starts_with('و') && x.chars().count() > 3
+                        || PREPOSITIONS.contains(&x)
+                        || TIME_PREPOSITIONS.contains(&x)
+                        || matches!(x, "امس" | "اول" | "الشهر" | "العام" | "الاسبوع" | "يوم" | "منذ" | "خلال")
+                        || n.boundary
+                })
+            };
             if r.kind == TriggerKind::Verb
                 && after_relative
-                && (violent && (word.ends_with('ه') || word.ends_with("ها") || word.ends_with("هم"))
+                && (violent && (word.ends_with('ه') || word.ends_with("ها") || word.ends_with("هم") || passive())
                     || r.code.starts_with("14"))
             {
                 continue;

@@ -922,6 +922,27 @@ const RELATIVES: &[&str] = &["الذي", "التي", "الذين"];
 /// Nouns that name an incident: the word after them is a verbal noun ("عملية خطف"), not a verb.
 const INCIDENT_NOUNS: &[&str] =
     &["عمليه", "عمليات", "قضيه", "حادث", "حادثه", "حوادث", "جريمه", "جرائم", "محاوله", "محاولات", "تهمه", "بتهمه"];
+/// Nouns that make violence after them the topic of a charge or a commemoration (match keys).
+const TOPIC_NOUNS: &[&str] = &[
+    "تهمه",
+    "بتهمه",
+    "تهم",
+    "بتهم",
+    "اتهام",
+    "باتهام",
+    "المتهم",
+    "متهم",
+    "المتهمين",
+    "متهمين",
+    "المتهمون",
+    "متهمون",
+    "ذكري",
+    "الذكري",
+    "لذكري",
+    "بذكري",
+    "بالذكري",
+    "ذكرى",
+];
 /// Words that make violence named by a noun an event: it happened to someone or had results (with
 /// [`CASUALTY`]: it killed or hurt).
 const VIOLENCE_GOVERNORS: &[&str] = &[
@@ -1244,6 +1265,14 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // a topic it is not ("أدانت تفجيرات لندن", "المتهمين في تفجير برايتون").
             // A noun's governing verb may sit before commas ("قتل أربعة أشخاص، بينهم عنصران من الشرطة، في
             // انفجار"), not before another subordinate clause.
+            // Violence that a charge or an anniversary is about is its topic, not an event told here
+            // ("بتهمة تفجير موقع في مطار مدريد", "المتهم الرئيسي في اغتيال", "الذكرى الثانية لاغتيال").
+            if r.kind == TriggerKind::Noun
+                && violent
+                && (wi.saturating_sub(3)..wi).any(|i| TOPIC_NOUNS.contains(&strip_conj(&mt[words[i].r.clone()])))
+            {
+                continue;
+            }
             let gov_start = (wi.saturating_sub(16)..wi).rev().find(|&i| words[i].sub).unwrap_or(wi.saturating_sub(16));
             if r.kind == TriggerKind::Noun && violent && !light {
                 let governs = |i: usize| {

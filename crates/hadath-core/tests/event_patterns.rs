@@ -238,3 +238,14 @@ fn acts_dated_after_publication_are_intentions() {
         "{evs:?}"
     );
 }
+
+/// What is feared has not happened: hypothetical, not asserted.
+#[test]
+fn feared_acts_are_hypothetical() {
+    let engine = Engine::new().expect("engine");
+    let text = "وأبدت شركات الطيران مخاوف من أن يحاول مهاجم انتحاري خطف طائرة أمريكية";
+    let input = Input { text: text.into(), published: Some("2015-07-11".into()), ..Default::default() };
+    let evs = engine.extract(&input, ExtractOptions::default()).events;
+    assert!(evs.iter().all(|e| e.modality.as_str() != "asserted"), "{evs:?}");
+    assert!(evs.iter().any(|e| e.rule == "kidnap.v" && e.modality.as_str() == "hypothetical"), "{evs:?}");
+}

@@ -651,6 +651,13 @@ const FUTURE_CUES: &[&str] = &[
     "سيقوم",
     "ستقوم",
     "يرتقب",
+    // purpose: an act someone prepares or sets out to do ("يحضرون للقيام بعمل إرهابي", "لتنفيذ هجمات")
+    "للقيام",
+    "لتنفيذ",
+    "لشن",
+    "يستعد",
+    "تستعد",
+    "يستعدون",
     "قرر",
     "قررت",
     "قرروا",
@@ -684,6 +691,8 @@ const REPORT_CUES: &[&str] = &[
     "تزعم",
     "اشارت",
 ];
+/// Fears and warnings within six words before a trigger: what they name has not happened.
+const FEARS: &[&str] = &["مخاوف", "خشيه", "يخشي", "تخشي", "يخشون", "خوفا", "تحسبا"];
 /// Conditions within the clause before a trigger.
 const CONDITIONS: &[&str] = &["اذا", "لو", "حال", "لولا"];
 /// Light verbs whose subject is the source of the noun after them ("قام X بزيارة", "شن X غارات").
@@ -1976,6 +1985,10 @@ fn modality_of(mt: &str, words: &[Word], wi: usize, cb: usize, tense: Tense) -> 
         return Modality::Future;
     }
     if (cb..wi).map(w).any(|x| CONDITIONS.contains(&x) || CONDITIONS.contains(&strip_conj(x))) {
+        return Modality::Hypothetical;
+    }
+    // Feared, not told ("مخاوف من أن يحاول مهاجم انتحاري خطف طائرة"), across the clause boundary.
+    if near(6).any(|x| FEARS.contains(&strip_conj(x))) {
         return Modality::Hypothetical;
     }
     if (0..words.len()).map(w).any(|x| REPORT_CUES.contains(&x) || REPORT_CUES.contains(&strip_conj(x))) {

@@ -122,7 +122,7 @@ fn honorifics_take_back_the_person_given_the_title() {
 #[test]
 fn arguments_in_harder_constructions() {
     let engine = Engine::new().expect("engine");
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 10] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 11] = [
         // the object comes before the next verb joined by و: the bombing, not the minister, is condemned
         (
             "ودانت الحكومة الألمانية التفجير الإرهابي وأعرب وزير الخارجية الألماني عن مواساة الحكومة الألمانية للمملكة",
@@ -153,6 +153,13 @@ fn arguments_in_harder_constructions() {
             "raid.n",
             Some("USA"),
             Some("IMG"),
+        ),
+        // the victims counted after a time expression
+        (
+            "وقتل اول من امس 4 جنود إثيوبيين في هجوم شنه مسلحون صوماليون مجهولون، على ثكنة في مقديشو",
+            "attack.n",
+            Some("SOM"),
+            Some("ETH"),
         ),
         // a verb opening its clause with no subject continues the sentence's opening subject
         ("وأعلنت الشرطة التركية حملة واسعة، واعتقلت عشرات الأشخاص", "arrest.v", Some("TUR"), Some("TUR")),

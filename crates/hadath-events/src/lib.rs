@@ -1447,6 +1447,15 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 if victim.is_none() {
                     let hurt = (gov_start..wi).rev().find(|&i| CASUALTY.contains(&strip_conj(&mt[words[i].r.clone()])));
                     if let Some(hi) = hurt {
+                        // Words of time expressions between two word indexes.
+                        let timed = |from: usize, to: usize| {
+                            (from..to)
+                                .filter(|&i| {
+                                    let r = &words[i].r;
+                                    input.times.iter().any(|t| t.span.start <= r.start && r.end <= t.span.end)
+                                })
+                                .count()
+                        };
                         // "قتل"/"قتلت" may be active ("قتلت الشرطة مسلحين"): a definite actor after it is its
                         // subject; a counted or indefinite one ("قتل 4 جنود", "قتل جندي تركي") its victim.
                         let active = matches!(strip_conj(&mt[words[hi].r.clone()]), "قتل" | "قتلت" | "قتلوا");
@@ -1454,8 +1463,9 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                             .iter()
                             .find(|a| {
                                 a.1 > hi
-                                    // "قتل 4 جنود", "قتل ما لا يقل عن 56 مسلحا من حركة طالبان"
-                                    && (a.1 <= hi + 4
+                                    // "قتل 4 جنود", "قتل ما لا يقل عن 56 مسلحا من حركة طالبان", "وقتل اول من امس
+                                    // 4 جنود" (time words do not count)
+                                    && (a.1 <= hi + 4 + timed(hi + 1, a.1)
                                         || a.1 <= hi + 8 && (a.1 - 2..a.1).any(|i| &mt[words[i].r.clone()] == "من"))
                                     && a.2 < wi
                                     && !input.actors[a.0].place_like()

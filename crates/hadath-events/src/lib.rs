@@ -1243,6 +1243,15 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // نواكشوط مظاهرات", "نفذ العشرات وقفة احتجاجية", "مظاهرة عنيفة اندلعت"), or is the adverb of
             // another act ("أضرب العرب احتجاجا على").
             if r.kind == TriggerKind::Noun && r.code.starts_with("14") {
+                // People described by a protest they once held ("عمال الشركة الذين نظموا إضرابا سلميا استمر
+                // أربعة أيام"): the verb right after a relative pronoun looks back.
+                let described = wi >= 2 && RELATIVES.contains(&strip_conj(&mt[words[wi - 2].r.clone()])) && {
+                    let v = strip_conj(&mt[words[wi - 1].r.clone()]);
+                    LIGHT_VERBS.contains(&v) || v.strip_suffix("وا").is_some_and(|v| LIGHT_VERBS.contains(&v))
+                };
+                if described {
+                    continue;
+                }
                 let occurs = |i: usize| OCCURRENCE_VERBS.contains(&strip_conj(&mt[words[i].r.clone()]));
                 let verb_before = (cb.max(wi.saturating_sub(12))..wi).any(occurs);
                 let prev = wi.checked_sub(1).map(|i| strip_conj(&mt[words[i].r.clone()])).unwrap_or("");

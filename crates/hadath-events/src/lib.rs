@@ -1172,6 +1172,18 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             let r = &p.rules[rule as usize];
             // Violence: CAMEO roots 18 (assault), 19 (fight), 20 (mass violence).
             let violent = ["18", "19", "20"].iter().any(|c| r.code.starts_with(c));
+            // The past progressive describes a scene, it does not tell a new protest or attack: "حيث كان
+            // يتجمع متظاهرون", "عندما كانت تجري تظاهرات ضد الاستعمار" (كان + a present verb, the trigger's
+            // or the one before a noun trigger).
+            let was = |i: usize| matches!(strip_conj(&mt[words[i].r.clone()]), "كان" | "كانت" | "كانوا");
+            let progressive = if r.kind == TriggerKind::Verb {
+                tense == Tense::Present && wi >= 1 && was(wi - 1)
+            } else {
+                wi >= 2 && was(wi - 2) && mt[words[wi - 1].r.clone()].starts_with(['ي', 'ت'])
+            };
+            if progressive && (violent || r.code.starts_with("14")) {
+                continue;
+            }
             // A person described by what was once done to them ("الوزير الذي خطفته فارك لست سنوات", "الذي
             // اغتيل") is not told an event: the relative clause with its pronoun looks back.
             // So are protesters described by what they did ("المتظاهرين الذين خرجوا في كوسوفو", "العوائق

@@ -373,6 +373,18 @@ impl Patterns {
                         if !f.starts_with("ال") {
                             forms.push((format!("ال{f}"), Tense::Noun));
                         }
+                        // A phrase is made definite on every word (noun and adjective: "الهجوم الانتحاري",
+                        // "السيارة المفخخة") or on its last (construct: "صفقة الأسلحة").
+                        let words: Vec<&str> = f.split_whitespace().collect();
+                        if words.len() > 1 && words.iter().all(|w| !w.starts_with("ال")) {
+                            let def = |w: &str| format!("ال{w}");
+                            forms.push((words.iter().map(|w| def(w)).collect::<Vec<_>>().join(" "), Tense::Noun));
+                            let mut last: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+                            if let Some(l) = last.last_mut() {
+                                *l = def(l);
+                            }
+                            forms.push((last.join(" "), Tense::Noun));
+                        }
                     }
                 }
             }

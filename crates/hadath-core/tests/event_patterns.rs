@@ -127,7 +127,7 @@ fn honorifics_take_back_the_person_given_the_title() {
 #[test]
 fn arguments_in_harder_constructions() {
     let engine = Engine::new().expect("engine");
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 12] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 13] = [
         // the object comes before the next verb joined by و: the bombing, not the minister, is condemned
         (
             "ودانت الحكومة الألمانية التفجير الإرهابي وأعرب وزير الخارجية الألماني عن مواساة الحكومة الألمانية للمملكة",
@@ -168,6 +168,8 @@ fn arguments_in_harder_constructions() {
         ),
         // a phrase made definite on every word ("الهجوم الانتحاري" for the pattern's "هجوم انتحاري")
         ("وقتل 20 شخصا في الهجوم الانتحاري في بغداد", "bomb.n", None, Some("IRQ")),
+        // a deadly attack with no named victim hits the people of the place where it happened
+        ("وتواصلت هجمات بوكو حرام في ولاية بورنو في نيجيريا حيث قتل 13 شخصا", "attack.n", Some("NGA"), Some("NGA")),
         // a verb opening its clause with no subject continues the sentence's opening subject
         ("وأعلنت الشرطة التركية حملة واسعة، واعتقلت عشرات الأشخاص", "arrest.v", Some("TUR"), Some("TUR")),
         // a participle of circumstance has the sentence's subject; ل written on the noun before the target

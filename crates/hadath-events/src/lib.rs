@@ -1731,11 +1731,16 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // Violence with no named victim hits the people of the place where it happened ("انفجار سيارة
             // مفخخة وسط بغداد" → IRQ), as event datasets code unattributed attacks: a place after the trigger
             // in its clause, else one after في before it ("وفي كركوك، قتل جندي في هجوم").
-            // Only where the rule allows an unnamed target (opt, nosource).
+            // Only where the rule allows an unnamed target (opt, nosource), or where the act named by a noun
+            // killed or wounded ("ثمانية أشخاص قتلوا جراء ضربة جوية أميركية" in Tikrit: USA → IRQ).
+            let casualties = r.kind == TriggerKind::Noun
+                && (gov_start..(wi + 12).min(words.len()))
+                    .any(|i| i != wi && CASUALTY.contains(&strip_conj(&mt[words[i].r.clone()])));
             if target.is_none()
                 && violent
                 && (r.otherwise == Otherwise::NoTarget
                     || r.agentless
+                    || casualties
                     || r.otherwise == Otherwise::Own && source.is_none_or(|s| input.actors[s.0].code.is_empty()))
             {
                 let placed = |a: &&&(usize, usize, usize, Option<String>)| {

@@ -1411,7 +1411,16 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     } else if let Some(a) = before.iter().rev().find(|a| unmarked(a) && !input.actors[a.0].place_like())
                     {
                         source = Some(a);
-                    } else if let Some(a) = after.iter().find(|a| unmarked(a)) {
+                    } else if let Some(a) = after.iter().find(|a| {
+                        // not the genitive of a prepositional phrase ("اعتقل بعد أحداث السفارة الأميركية")
+                        unmarked(a)
+                            && !(a.1 >= wi + 3 && !input.actors[a.0].place && {
+                                let p2 = strip_conj(&mt[words[a.1 - 2].r.clone()]);
+                                // ("نحو مائة متظاهر": about a hundred)
+                                !matches!(p2, "نحو" | "حول")
+                                    && (PREPOSITIONS.contains(&p2) || TIME_PREPOSITIONS.contains(&p2))
+                            })
+                    }) {
                         source = Some(a);
                         source_after = true;
                     }

@@ -68,6 +68,8 @@ fn acts_named_but_not_told_are_no_events() {
         ("وأصيب الفتى برصاص عنصر من الأمن حين كان يحاول المرور في منطقة حيث كان يتجمع متظاهرون في بيروت", "14"),
         // the genitive of a prepositional phrase after a passive verb is not its subject
         ("وكان الرجل قد اعتقل بعد أحداث السفارة الأميركية في الخرطوم على خلفية الاحتجاجات", "17"),
+        // an interview is no meeting
+        ("وقال وزير الدفاع العراقي في لقاء مع قناة روسيا اليوم التلفزيونية الروسية إن الخطر كبير", "04"),
         // a festival or a parade is not a protest (تظاهرة، مسيرة in their other senses)
         ("وتشارك فرقة لبنانية في خمسة عروض ضمن تظاهرة المسرح العربي التي نظمت في القاهرة", "14"),
         ("ويقام حاليا في أبوظبي مسيرة للسيارات الكلاسيكية يشارك فيها مئات الهواة", "14"),
@@ -266,4 +268,24 @@ fn feared_acts_are_hypothetical() {
     let evs = engine.extract(&input, ExtractOptions::default()).events;
     assert!(evs.iter().all(|e| e.modality.as_str() != "asserted"), "{evs:?}");
     assert!(evs.iter().any(|e| e.rule == "kidnap.v" && e.modality.as_str() == "hypothetical"), "{evs:?}");
+}
+
+/// Two bodies of one country acting together are no dyad: an exercise of the Saudi air force and army
+/// aviation codes no SAU→SAU event, while one with a foreign army does.
+#[test]
+fn joint_acts_of_one_country_are_no_dyad() {
+    let engine = Engine::new().expect("engine");
+    let run = |text: &str| {
+        let input = Input { text: text.into(), published: Some("2015-07-21".into()), ..Default::default() };
+        engine.extract(&input, ExtractOptions::default()).events
+    };
+    let evs = run("وستشترك في عمليات التمرين القوات الجوية الملكية السعودية وطيران القوات البرية ووحدات من حرس الحدود");
+    assert!(!evs.iter().any(|e| e.rule == "exercise.n"), "{evs:?}");
+    let evs = run("وبدأت القوات البرية السعودية والجيش الباكستاني مناورات مشتركة");
+    assert!(
+        evs.iter().any(|e| e.rule == "exercise.n"
+            && e.source.country.as_deref() == Some("SAU")
+            && e.target.country.as_deref() == Some("PAK")),
+        "{evs:?}"
+    );
 }

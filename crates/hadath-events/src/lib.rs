@@ -1813,8 +1813,15 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // A joint act with no one named after it ("بدأت الولايات المتحدة وأوكرانيا مناورات"): the first
             // conjunct acts with the others.
             let mut target = target;
-            if target.is_none() && !extra_sources.is_empty() && r.targets.contains(&Marker::Prep("مع".into())) {
-                target = Some(extra_sources.remove(0));
+            // (Not two bodies of one country: "القوات الجوية الملكية السعودية وطيران القوات البرية" exercise
+            // together, but that is no dyad.)
+            let foreign = extra_sources
+                .iter()
+                .position(|&x| source_idx.is_none_or(|s| input.actors[s].code != input.actors[x].code));
+            if target.is_none() && r.targets.contains(&Marker::Prep("مع".into())) {
+                if let Some(i) = foreign {
+                    target = Some(extra_sources.remove(i));
+                }
             }
             // A protest is told by its trigger alone: protesters with no named country and no target
             // still protested.

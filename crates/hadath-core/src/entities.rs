@@ -513,9 +513,16 @@ pub fn find_entities_and_roles_in(
                     && (matches!(agent.as_deref(), Some("COP" | "JUD" | "SPY" | "MIL"))
                         || ["السلطات", "سلطات"].iter().any(|w| strip_proclitics(&mt[u.r.clone()]) == *w))
                     || rebels;
+                // International bodies and their officials (agent IGO / NGO: "المبعوث الأممي", "قوات حفظ
+                // السلام") are coded as such, not as no one.
+                let international = matches!(agent.as_deref(), Some("IGO" | "NGO"));
                 roles.push(RoleActor {
                     span: input.mf.to_original(u.r.clone()),
-                    country: dominant.clone().filter(|_| domestic).unwrap_or_default(),
+                    country: if international {
+                        agent.clone().unwrap_or_default()
+                    } else {
+                        dominant.clone().filter(|_| domestic).unwrap_or_default()
+                    },
                     agent: agent.clone(),
                 })
             }

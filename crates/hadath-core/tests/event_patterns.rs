@@ -131,7 +131,7 @@ fn honorifics_take_back_the_person_given_the_title() {
 #[test]
 fn arguments_in_harder_constructions() {
     let engine = Engine::new().expect("engine");
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 13] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 15] = [
         // the object comes before the next verb joined by و: the bombing, not the minister, is condemned
         (
             "ودانت الحكومة الألمانية التفجير الإرهابي وأعرب وزير الخارجية الألماني عن مواساة الحكومة الألمانية للمملكة",
@@ -174,6 +174,9 @@ fn arguments_in_harder_constructions() {
         ("وقتل 20 شخصا في الهجوم الانتحاري في بغداد", "bomb.n", None, Some("IRQ")),
         // a deadly attack with no named victim hits the people of the place where it happened
         ("وتواصلت هجمات بوكو حرام في ولاية بورنو في نيجيريا حيث قتل 13 شخصا", "attack.n", Some("NGA"), Some("NGA")),
+        // officials of international bodies by their role; a final hamza seated before a pronoun (لقائه)
+        ("والتقى المبعوث الأممي وزير الخارجية اليمني في الرياض", "meet.v", Some("IGO"), Some("YEM")),
+        ("وأكد المسؤول الأوروبي خلال لقائه وزير الخارجية اليمني دعم الاتحاد", "meeting.n", Some("IGO"), Some("YEM")),
         // a verb opening its clause with no subject continues the sentence's opening subject
         ("وأعلنت الشرطة التركية حملة واسعة، واعتقلت عشرات الأشخاص", "arrest.v", Some("TUR"), Some("TUR")),
         // a participle of circumstance has the sentence's subject; ل written on the noun before the target

@@ -490,6 +490,10 @@ impl Patterns {
                     if let Some(s) = stem.strip_suffix('ت') {
                         push(&format!("{s}ه"), true, &mut out);
                     }
+                    // A final hamza takes a seat before a pronoun: "لقائه", "لقاؤه" (لقاء).
+                    if let Some(s) = stem.strip_suffix(['ئ', 'ؤ']) {
+                        push(&format!("{s}ء"), true, &mut out);
+                    }
                 }
             }
         }

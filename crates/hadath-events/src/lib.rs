@@ -966,7 +966,6 @@ const TOPIC_NOUNS: &[&str] = &[
     "لذكري",
     "بذكري",
     "بالذكري",
-    "ذكرى",
 ];
 /// Words that make violence named by a noun an event: it happened to someone or had results (with
 /// [`CASUALTY`]: it killed or hurt).

@@ -1,7 +1,18 @@
 //! Every event pattern carries an example sentence (data/events/patterns.tsv); the whole engine must code
 //! it with that rule and the expected source and target countries.
 
+use std::sync::OnceLock;
+
+use hadath_core::model::Event;
 use hadath_core::{Engine, ExtractOptions, Input};
+
+/// The events of one text published on `published`, with one engine for every test of this file.
+fn events(text: &str, published: &str) -> Vec<Event> {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    let engine = ENGINE.get_or_init(|| Engine::new().expect("engine"));
+    let input = Input { text: text.into(), published: Some(published.into()), ..Default::default() };
+    engine.extract(&input, ExtractOptions::default()).events
+}
 
 #[test]
 fn every_pattern_codes_its_example() {
@@ -130,7 +141,6 @@ fn honorifics_take_back_the_person_given_the_title() {
 /// give an event of the rule with these countries (None: no actor).
 #[test]
 fn arguments_in_harder_constructions() {
-    let engine = Engine::new().expect("engine");
     let cases: [(&str, &str, Option<&str>, Option<&str>); 15] = [
         // the object comes before the next verb joined by و: the bombing, not the minister, is condemned
         (
@@ -200,13 +210,9 @@ fn arguments_in_harder_constructions() {
     ];
     let mut failures = Vec::new();
     for (text, rule, source, target) in cases {
-        let input = Input { text: text.into(), published: Some("2015-07-31".into()), ..Default::default() };
-        let doc = engine.extract(&input, ExtractOptions::default());
-        let got: Vec<(&str, Option<&str>, Option<&str>)> = doc
-            .events
-            .iter()
-            .map(|e| (e.rule.as_str(), e.source.country.as_deref(), e.target.country.as_deref()))
-            .collect();
+        let evs = events(text, "2015-07-31");
+        let got: Vec<(&str, Option<&str>, Option<&str>)> =
+            evs.iter().map(|e| (e.rule.as_str(), e.source.country.as_deref(), e.target.country.as_deref())).collect();
         if !got.contains(&(rule, source, target)) {
             failures.push(format!("{text:?}: want {rule} {source:?} -> {target:?}, got {got:?}"));
         }
@@ -218,11 +224,7 @@ fn arguments_in_harder_constructions() {
 /// Not when a preposition makes the act the occasion of the deliberation.
 #[test]
 fn deliberated_acts_are_threats_not_deeds() {
-    let engine = Engine::new().expect("engine");
-    let run = |text: &str| {
-        let input = Input { text: text.into(), published: Some("2015-07-21".into()), ..Default::default() };
-        engine.extract(&input, ExtractOptions::default()).events
-    };
+    let run = |text: &str| events(text, "2015-07-21");
     let evs = run("بحث الاتحاد الأوروبي، أمس، فرض عقوبات على أطراف الصراع الليبي");
     let got: Vec<(&str, &str, Option<&str>, Option<&str>)> = evs
         .iter()
@@ -237,10 +239,8 @@ fn deliberated_acts_are_threats_not_deeds() {
 /// An act told as done but dated after the publication date is announced: future, coded as intent.
 #[test]
 fn acts_dated_after_publication_are_intentions() {
-    let engine = Engine::new().expect("engine");
     let text = "وانتهى اللقاء بموافقة مودي على المشاركة في قمة إقليمية في إسلام آباد العام المقبل.";
-    let input = Input { text: text.into(), published: Some("2015-07-11".into()), ..Default::default() };
-    let evs = engine.extract(&input, ExtractOptions::default()).events;
+    let evs = events(text, "2015-07-11");
     let got: Vec<String> = evs
         .iter()
         .map(|e| {
@@ -250,12 +250,7 @@ fn acts_dated_after_publication_are_intentions() {
         .collect();
     assert!(got.iter().any(|g| g == "attend.n 036 future IND>PAK"), "{got:?}");
     // the same act dated today is done
-    let input = Input {
-        text: text.replace("العام المقبل", "اليوم"),
-        published: Some("2015-07-11".into()),
-        ..Default::default()
-    };
-    let evs = engine.extract(&input, ExtractOptions::default()).events;
+    let evs = events(&text.replace("العام المقبل", "اليوم"), "2015-07-11");
     assert!(
         evs.iter().any(|e| e.rule == "attend.n" && e.code == "044" && e.modality.as_str() == "asserted"),
         "{evs:?}"
@@ -265,10 +260,7 @@ fn acts_dated_after_publication_are_intentions() {
 /// What is feared has not happened: hypothetical, not asserted.
 #[test]
 fn feared_acts_are_hypothetical() {
-    let engine = Engine::new().expect("engine");
-    let text = "وأبدت شركات الطيران مخاوف من أن يحاول مهاجم انتحاري خطف طائرة أمريكية";
-    let input = Input { text: text.into(), published: Some("2015-07-11".into()), ..Default::default() };
-    let evs = engine.extract(&input, ExtractOptions::default()).events;
+    let evs = events("وأبدت شركات الطيران مخاوف من أن يحاول مهاجم انتحاري خطف طائرة أمريكية", "2015-07-11");
     assert!(evs.iter().all(|e| e.modality.as_str() != "asserted"), "{evs:?}");
     assert!(evs.iter().any(|e| e.rule == "kidnap.v" && e.modality.as_str() == "hypothetical"), "{evs:?}");
 }
@@ -277,11 +269,7 @@ fn feared_acts_are_hypothetical() {
 /// aviation codes no SAU→SAU event, while one with a foreign army does.
 #[test]
 fn joint_acts_of_one_country_are_no_dyad() {
-    let engine = Engine::new().expect("engine");
-    let run = |text: &str| {
-        let input = Input { text: text.into(), published: Some("2015-07-21".into()), ..Default::default() };
-        engine.extract(&input, ExtractOptions::default()).events
-    };
+    let run = |text: &str| events(text, "2015-07-21");
     let evs = run("وستشترك في عمليات التمرين القوات الجوية الملكية السعودية وطيران القوات البرية ووحدات من حرس الحدود");
     assert!(!evs.iter().any(|e| e.rule == "exercise.n"), "{evs:?}");
     let evs = run("وبدأت القوات البرية السعودية والجيش الباكستاني مناورات مشتركة");

@@ -141,7 +141,7 @@ fn honorifics_take_back_the_person_given_the_title() {
 /// give an event of the rule with these countries (None: no actor).
 #[test]
 fn arguments_in_harder_constructions() {
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 15] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 16] = [
         // the object comes before the next verb joined by و: the bombing, not the minister, is condemned
         (
             "ودانت الحكومة الألمانية التفجير الإرهابي وأعرب وزير الخارجية الألماني عن مواساة الحكومة الألمانية للمملكة",
@@ -187,6 +187,8 @@ fn arguments_in_harder_constructions() {
         // officials of international bodies by their role; a final hamza seated before a pronoun (لقائه)
         ("والتقى المبعوث الأممي وزير الخارجية اليمني في الرياض", "meet.v", Some("IGO"), Some("YEM")),
         ("وأكد المسؤول الأوروبي خلال لقائه وزير الخارجية اليمني دعم الاتحاد", "meeting.n", Some("IGO"), Some("YEM")),
+        // protesters blocking a road (سد + an indefinite accusative "طريقا")
+        ("وسد المتظاهرون طريقا رئيسيا في بيروت", "block.v", Some("LBN"), Some("LBN")),
         // a verb opening its clause with no subject continues the sentence's opening subject
         ("وأعلنت الشرطة التركية حملة واسعة، واعتقلت عشرات الأشخاص", "arrest.v", Some("TUR"), Some("TUR")),
         // a participle of circumstance has the sentence's subject; ل written on the noun before the target

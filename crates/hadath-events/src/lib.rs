@@ -422,12 +422,17 @@ impl Patterns {
         self.lookup_word(word, false)
     }
 
+    /// Is `w` exactly an indexed form of the rule (no clitic stripped)?
+    fn has_form(&self, w: &str, rule: u32) -> bool {
+        self.index.get(w).is_some_and(|v| v.iter().any(|(r, _, _)| *r == rule))
+    }
+
     /// Is `word` itself (perhaps with an object pronoun, but with no conjunction stripped) a form of the
     /// rule? "فرض" is, "وفرض" is not.
     fn own_form(&self, word: &str, rule: u32) -> bool {
-        let has = |w: &str| self.index.get(w).is_some_and(|v| v.iter().any(|(r, _, _)| *r == rule));
+        let has = |w: &str| self.has_form(w, rule);
         has(word)
-            || ["هما", "هم", "هن", "ها", "ه", "كم", "نا"].iter().any(|suffix| {
+            || OBJECT_PRONOUNS.iter().any(|suffix| {
                 word.strip_suffix(suffix)
                     .filter(|s| s.chars().count() >= 3)
                     .is_some_and(|stem| has(stem) || stem.strip_suffix('ا').is_some_and(|s| has(&format!("{s}ي"))))
@@ -477,7 +482,7 @@ impl Patterns {
                 push(&format!("ال{rest}"), true, &mut out);
             }
             // Object pronouns: "هنأه", "التقاها" (ى before a pronoun is written ا).
-            for suffix in ["هما", "هم", "هن", "ها", "ه", "كم", "نا"] {
+            for suffix in OBJECT_PRONOUNS {
                 if ta_marbuta && suffix == "ه" {
                     continue;
                 }
@@ -685,6 +690,8 @@ const FUTURE_CUES: &[&str] = &[
     "يدعون",
     "وشك",
 ];
+/// Object pronouns a verb (or a noun, as possessive) may carry, longest first: "هنأه", "التقاها".
+const OBJECT_PRONOUNS: [&str; 7] = ["هما", "هم", "هن", "ها", "ه", "كم", "نا"];
 /// Verbs of deliberation: the act they take as object is not done yet ("بحث الاتحاد الأوروبي، أمس، فرض
 /// عقوبات على …"), unless a preposition makes it their occasion ("بحث في اتصال هاتفي").
 const DELIBERATION: &[&str] = &["بحث", "بحثت", "يبحث", "تبحث", "ناقش", "ناقشت", "يناقش", "تناقش", "يدرس", "تدرس"];
@@ -1241,20 +1248,22 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // A verb's object comes before the next verb joined by و or ف, a trigger or a verb of saying
             // ("ودانت الحكومة الألمانية التفجير الإرهابي وأعرب فرانك شتاينماير …": the bombing, not the
             // minister, is what was condemned).
-            let obj_end = (wi + 1..ce)
-                .find(|&i| {
-                    let x = &mt[words[i].r.clone()];
-                    let v = strip_conj(x);
-                    let verb = |w: &str| {
-                        p.lookup_word(w, false)
-                            .iter()
-                            .any(|(r, t, _)| p.rules[*r as usize].kind == TriggerKind::Verb && *t != Tense::Noun)
-                    };
-                    // Not a trigger whose own first letter is و or ف ("فرض", "فجرت", "وصل").
-                    let joined = v.len() < x.len() && !p.index.contains_key(x);
-                    joined && (CLAUSE_VERBS.contains(&v) || LIGHT_VERBS.contains(&v) || verb(v))
-                })
-                .unwrap_or(ce);
+            let obj_end = || {
+                (wi + 1..ce)
+                    .find(|&i| {
+                        let x = &mt[words[i].r.clone()];
+                        let v = strip_conj(x);
+                        let verb = |w: &str| {
+                            p.lookup_word(w, false)
+                                .iter()
+                                .any(|(r, t, _)| p.rules[*r as usize].kind == TriggerKind::Verb && *t != Tense::Noun)
+                        };
+                        // Not a trigger whose own first letter is و or ف ("فرض", "فجرت", "وصل").
+                        let joined = v.len() < x.len() && !p.index.contains_key(x);
+                        joined && (CLAUSE_VERBS.contains(&v) || LIGHT_VERBS.contains(&v) || verb(v))
+                    })
+                    .unwrap_or(ce)
+            };
 
             // Source.
             // A light verb before a noun ("قام وزير الخارجية آنذاك، شيمون بيريز، بزيارة"): its subject, even
@@ -1339,18 +1348,20 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 // محادثات").
                 Some(lv) if light => {
                     let inside: Vec<_> = acts.iter().filter(|a| a.1 > lv && a.2 < wi).collect();
-                    let clause: Vec<_> = acts.iter().filter(|a| a.1 >= cb && a.2 < lv).collect();
                     if !inside.is_empty() {
                         inside
-                    } else if clause.is_empty() && strip_conj(&mt[words[lv].r.clone()]).starts_with('م') {
-                        // A participle of circumstance ("…، معربة عن خالص التعازي") has the sentence's
-                        // subject: the actor after its opening verb ("ومن جانبه، طالبت حكومة مصر …").
-                        acts.iter()
-                            .filter(|a| a.1 <= 4 && a.2 < lv && a.3.is_none() && !input.actors[a.0].place_like())
-                            .take(1)
-                            .collect()
                     } else {
-                        clause
+                        let clause: Vec<_> = acts.iter().filter(|a| a.1 >= cb && a.2 < lv).collect();
+                        if clause.is_empty() && strip_conj(&mt[words[lv].r.clone()]).starts_with('م') {
+                            // A participle of circumstance ("…، معربة عن خالص التعازي") has the sentence's
+                            // subject: the actor after its opening verb ("ومن جانبه، طالبت حكومة مصر …").
+                            acts.iter()
+                                .filter(|a| a.1 <= 4 && a.2 < lv && a.3.is_none() && !input.actors[a.0].place_like())
+                                .take(1)
+                                .collect()
+                        } else {
+                            clause
+                        }
                     }
                 }
                 _ => before,
@@ -1372,8 +1383,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 TriggerKind::Verb => {
                     // A verb that carries its object as a pronoun has its subject after it: "موقعا هاجمته
                     // إسرائيل", "والتقاه وزير الخارجية".
-                    let bare = |w: &str| p.index.get(w).is_some_and(|v| v.iter().any(|(x, _, _)| *x == rule));
-                    let pronoun_object = !bare(word) && !bare(strip_conj(word));
+                    let pronoun_object = !p.has_form(word, rule) && !p.has_form(strip_conj(word), rule);
                     let subject_after = after
                         .iter()
                         .find(|a| pronoun_object && a.1 == wi + 1 && unmarked(a) && !input.actors[a.0].place_like());
@@ -1530,17 +1540,15 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // مسلحون", "الهجوم الذي نفذته طالبان", "هجوم انتحاري تبنته طالبان").
             if r.kind == TriggerKind::Noun && violent && !r.agentless {
                 // … or with "قام ب" and the pronoun ("أعمال العنف التي قامت بها ميليشيات الحوثي").
-                let resumed = (wi + 1..(wi + 5).min(words.len())).find(|&i| {
+                // The index is the word the author follows: the verb, or the pronoun after قام.
+                let resumed = (wi + 1..(wi + 5).min(words.len())).find_map(|i| {
                     let x = strip_conj(&mt[words[i].r.clone()]);
-                    RESUMED_LIGHT_VERBS.contains(&x)
-                        || matches!(x, "قام" | "قامت" | "قاموا" | "يقوم" | "تقوم")
-                            && words.get(i + 1).is_some_and(|n| matches!(&mt[n.r.clone()], "به" | "بها"))
-                });
-                let resumed = resumed.map(|li| {
-                    if RESUMED_LIGHT_VERBS.contains(&strip_conj(&mt[words[li].r.clone()])) {
-                        li
+                    if RESUMED_LIGHT_VERBS.contains(&x) {
+                        Some(i)
                     } else {
-                        li + 1
+                        (matches!(x, "قام" | "قامت" | "قاموا" | "يقوم" | "تقوم")
+                            && words.get(i + 1).is_some_and(|n| matches!(&mt[n.r.clone()], "به" | "بها")))
+                        .then_some(i + 1)
                     }
                 });
                 if let Some(li) = resumed {
@@ -1670,7 +1678,10 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 .collect();
             for m in &r.targets {
                 let found = match m {
-                    Marker::Obj => after_source.iter().find(|a| unmarked(a) && a.1 < obj_end).map(|a| a.0),
+                    Marker::Obj => {
+                        let end = obj_end();
+                        after_source.iter().find(|a| unmarked(a) && a.1 < end).map(|a| a.0)
+                    }
                     Marker::Prep(pr) => {
                         let others = || after.iter().filter(|a| Some(a.0) != source_idx && known(&a.0));
                         // The actor right after the preposition, else the first of a known country inside
@@ -1745,14 +1756,16 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // in its clause, else one after في before it ("وفي كركوك، قتل جندي في هجوم").
             // Only where the rule allows an unnamed target (opt, nosource), or where the act named by a noun
             // killed or wounded ("ثمانية أشخاص قتلوا جراء ضربة جوية أميركية" in Tikrit: USA → IRQ).
-            let casualties = r.kind == TriggerKind::Noun
-                && (gov_start..(wi + 12).min(words.len()))
-                    .any(|i| i != wi && CASUALTY.contains(&strip_conj(&mt[words[i].r.clone()])));
+            let casualties = || {
+                r.kind == TriggerKind::Noun
+                    && (gov_start..(wi + 12).min(words.len()))
+                        .any(|i| i != wi && CASUALTY.contains(&strip_conj(&mt[words[i].r.clone()])))
+            };
             if target.is_none()
                 && violent
                 && (r.otherwise == Otherwise::NoTarget
                     || r.agentless
-                    || casualties
+                    || casualties()
                     || r.otherwise == Otherwise::Own && source.is_none_or(|s| input.actors[s.0].code.is_empty()))
             {
                 let placed = |a: &&&(usize, usize, usize, Option<String>)| {

@@ -273,8 +273,7 @@ pub fn find_entities_and_roles_in(
         for (r2, e2) in &modifiers[i + 1..] {
             // A preposition glued to the next body belongs to the phrase ("للقوات": the match starts after
             // the first ل).
-            let at = word_before(mt, r2.start);
-            let at = if at < r2.start && matches!(&mt[at..r2.start], "ل" | "ب") && at >= end { at } else { r2.start };
+            let at = glued_start(mt, end, r2.start);
             // Only before a body: "الحكومة لإسرائيل" is the government's (support) for Israel.
             if r2.start < end
                 || at < r2.start && e2.kind != GazKind::Agent
@@ -391,15 +390,11 @@ pub fn find_entities_and_roles_in(
     // Actor coding of people: a role phrase right before the name, or an apposition right after it.
     let units = units_of(&modifiers, &mentions);
     let (doc, dominant) = document_countries(g, input, matches);
-    // International organisations named in the text: an official's title after the name may end with one
-    // ("ألان لي روي الأمين العام للعلاقات الخارجية للاتحاد الأوروبي").
-    let igos: Vec<Range<usize>> =
-        mentions.iter().filter(|x| x.kind == "ORG" && x.agent.as_deref() == Some("IGO")).map(|x| x.m.clone()).collect();
     for x in mentions.iter_mut().filter(|x| x.kind == "PER") {
         let (agent, country, phrase) = role_before(mt, &units, input.context, x.m.start)
             .map(|(a, c, p)| (a, c, Some(p)))
             .or_else(|| role_after(mt, &modifiers, x.m.end).map(|(a, c)| (a, c, None)))
-            .or_else(|| igo_title_after(mt, &modifiers, &igos, x.m.end).map(|a| (a, None, None)))
+            .or_else(|| igo_title_after(mt, &modifiers, &units, x.m.end).map(|a| (a, None, None)))
             .unwrap_or((None, None, None));
         x.phrase = phrase.map(|p| input.mf.to_original(p..x.m.end));
         if x.agent.is_none() {
@@ -475,9 +470,7 @@ pub fn find_entities_and_roles_in(
         for _ in 0..3 {
             next = units[i + 1..].iter().find(|v| v.r.start >= end);
             let Some(v) = next else { break };
-            let at = word_before(mt, v.r.start);
-            let at =
-                if at < v.r.start && at >= end && matches!(&mt[at..v.r.start], "ل" | "ب") { at } else { v.r.start };
+            let at = glued_start(mt, end, v.r.start);
             let gap_ok = only_fillers(mt, input.context, end, at) || definite_words(mt, end, at);
             match &v.kind {
                 UnitKind::Role(_, true) if gap_ok => end = v.r.end,
@@ -1119,13 +1112,25 @@ const ROLE_WINDOW: usize = 12;
 const ROLE_UNKNOWN: usize = 4;
 
 /// The word of the match form that ends at `end` (letters and digits back to a space or punctuation).
-fn word_before(mt: &str, end: usize) -> usize {
+pub(crate) fn word_before(mt: &str, end: usize) -> usize {
     mt[..end]
         .char_indices()
         .rev()
         .take_while(|&(_, c)| hadath_text::tokens::is_arabic_letter(c) || c.is_alphanumeric())
         .last()
         .map_or(end, |(i, _)| i)
+}
+
+/// Where the word holding a match that starts at `start` begins, when the match has only ل or ب glued
+/// before it ("للقوات": the match starts after the first ل) and that word starts at or after `from`; else
+/// `start`.
+fn glued_start(mt: &str, from: usize, start: usize) -> usize {
+    let at = word_before(mt, start);
+    if at < start && at >= from && matches!(&mt[at..start], "ل" | "ب") {
+        at
+    } else {
+        start
+    }
 }
 
 /// A context form (filler, honorific, stop …) of up to `max` words ending at `end`: its start and class.
@@ -1289,14 +1294,18 @@ fn role_after(
 fn igo_title_after(
     mt: &str,
     modifiers: &[(Range<usize>, &GazEntry)],
-    igos: &[Range<usize>],
+    units: &[Unit],
     end: usize,
 ) -> Option<Option<String>> {
     let (r, e) = modifiers.iter().find(|(r, _)| r.start >= end)?;
     if e.kind != GazKind::Agent || e.subkind != "role" || !mt[end..r.start].trim().is_empty() {
         return None;
     }
-    let igo = igos.iter().find(|i| i.start > r.end && words_between(mt, r.end, i.start).len() <= 5)?;
+    let igo = units
+        .iter()
+        .filter(|u| matches!(u.kind, UnitKind::Igo))
+        .map(|u| &u.r)
+        .find(|i| i.start > r.end && words_between(mt, r.end, i.start).len() <= 5)?;
     // Attached: "للأمم المتحدة" (the match starts after the first ل), "لحلف شمال الأطلسي".
     let glued = word_before(mt, igo.start);
     let ok = glued < igo.start && matches!(&mt[glued..igo.start], "ل" | "لل")

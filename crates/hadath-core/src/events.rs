@@ -7,7 +7,7 @@ use hadath_events::{find_events, Actor, Codebook, EventInput, FoundEvent, Modali
 use hadath_lexicon::gazetteer::{GazKind, Gazetteer};
 use hadath_text::normalize::MatchForm;
 
-use crate::entities::{EntityFound, RoleActor};
+use crate::entities::{word_before, EntityFound, RoleActor};
 use crate::model::{Entity, Event, EventActor, EventLocation, Evidence, Span, TimeExpr};
 
 /// What the event stage needs from the rest of the document.
@@ -64,11 +64,6 @@ fn country_name(g: &Gazetteer, code: &str) -> Option<String> {
         .map(|x| x.canonical.clone())
 }
 
-/// The length in bytes of the character at byte `i` of `s`.
-fn c_len(s: &str, i: usize) -> usize {
-    s[i..].chars().next().map_or(1, char::len_utf8)
-}
-
 /// Codes the events of a document.
 pub fn code_events(cx: &EventContext<'_>) -> Vec<Event> {
     let map = cx.mf.map();
@@ -83,8 +78,9 @@ pub fn code_events(cx: &EventContext<'_>) -> Vec<Event> {
         // A country is an actor wherever it stands; a city or region after في is where.
         let place = e.kind == "LOC" && e.canonical.is_some() && country_name(cx.gazetteer, &code) != e.canonical;
         for m in e.mentions.iter().chain(e.phrases.iter()) {
+            let span = map.from_original_range(m.clone());
             actors.push(Actor {
-                span: map.from_original_range(m.clone()),
+                span: span.clone(),
                 code: code.clone(),
                 agent: e.agent.clone(),
                 entity: Some(ei),
@@ -94,20 +90,21 @@ pub fn code_events(cx: &EventContext<'_>) -> Vec<Event> {
             actor_spans.push(m.clone());
             // "نظام الأسد": a regime named after its leader is the leader's country's government.
             if e.kind == "PER" {
-                let before = cx.text[..m.start].trim_end_matches(' ');
-                let word_start = before.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| i + c_len(before, i));
-                let word = &before[word_start..];
-                if before.len() < m.start && matches!(word, "نظام" | "ونظام" | "لنظام" | "بنظام") {
-                    let start = word_start + word.len() - "نظام".len();
+                let mt = cx.mf.text();
+                let before = mt[..span.start].trim_end_matches(' ');
+                let word = &mt[word_before(mt, before.len())..before.len()];
+                if before.len() < span.start && matches!(word, "نظام" | "ونظام" | "لنظام" | "بنظام")
+                {
+                    let start = before.len() - "نظام".len();
                     actors.push(Actor {
-                        span: map.from_original_range(start..m.end),
+                        span: start..span.end,
                         code: code.clone(),
                         agent: Some("GOV".into()),
                         entity: Some(ei),
                         place: false,
                         person: false,
                     });
-                    actor_spans.push(start..m.end);
+                    actor_spans.push(cx.mf.to_original(start..span.start).start..m.end);
                 }
             }
         }

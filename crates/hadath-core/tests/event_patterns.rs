@@ -68,6 +68,8 @@ fn acts_named_but_not_told_are_no_events() {
         ("وهتف المتظاهرون في القاهرة ضد الحكومة المصرية", "14"),
         // a person described by what was once done to them, in the passive
         ("وراج الفيلم الذي يصور حياة الصحافي الأميركي الذي اختطف وقطع رأسه في باكستان", "18"),
+        // an act in a relative clause describes the people it follows, active voice too
+        ("ووصف رئيس الوزراء العراقي الميليشيات التي خطفت عشرات الأشخاص من وزارة التعليم العالي بأنها أسوأ", "18"),
         // the topic of a trial or a charge; a nuclear test; a tyre burst
         ("وبدأت المحكمة الكويتية محاكمة المتهمين في تفجير مسجد الإمام الصادق في الكويت", "18"),
         ("وأجرت كوريا الشمالية تفجيرا نوويا جديدا في موقع للتجارب أسفر عن هزة أرضية", "18"),

@@ -1206,31 +1206,15 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             if progressive && (violent || r.code.starts_with("14")) {
                 continue;
             }
-            // A person described by what was once done to them ("الوزير الذي خطفته فارك لست سنوات", "الذي
-            // اغتيل") is not told an event: the relative clause with its pronoun looks back.
-            // So are protesters described by what they did ("المتظاهرين الذين خرجوا في كوسوفو", "العوائق
-            // التي قطع بها المتظاهرون الطرق").
+            // A relative clause describes the noun before it; a violent act or a protest told there looks back
+            // at what made the people known, it is not the sentence's news: "الوزير الذي خطفته فارك لست
+            // سنوات", "الذي اغتيل", "الميليشيات التي خطفت عشرات الاشخاص", "حملة التوقيفات التي استهدفت عناصر
+            // في تنظيم الدولة", "المتظاهرين الذين خرجوا في كوسوفو", "العوائق التي قطع بها المتظاهرون الطرق".
             let after_relative = wi > 0 && {
                 let prev = strip_conj(&mt[words[wi - 1].r.clone()]);
                 RELATIVES.contains(&prev) || matches!(prev, "اللذين" | "اللتين")
             };
-            // A passive one too ("الصحافي الأميركي الذي اختطف وقطع رأسه", "الذي خطف قبل شهرين"): nothing
-            // after the verb but a conjunction, a preposition, a time word or the end of the sentence.
-            let passive = || {
-                words.get(wi + 1).is_none_or(|n| {
-                    let x = &mt[n.r.clone()];
-                    x.starts_with('و') && x.chars().count() > 3
-                        || PREPOSITIONS.contains(&x)
-                        || TIME_PREPOSITIONS.contains(&x)
-                        || matches!(x, "امس" | "اول" | "الشهر" | "العام" | "الاسبوع" | "يوم" | "منذ" | "خلال")
-                        || n.boundary
-                })
-            };
-            if r.kind == TriggerKind::Verb
-                && after_relative
-                && (violent && (word.ends_with('ه') || word.ends_with("ها") || word.ends_with("هم") || passive())
-                    || r.code.starts_with("14"))
-            {
+            if r.kind == TriggerKind::Verb && after_relative && (violent || r.code.starts_with("14")) {
                 continue;
             }
             // The clause: from the last boundary at or before the trigger (a verb with و opens its own) to

@@ -261,6 +261,15 @@ fn acts_dated_after_publication_are_intentions() {
     );
 }
 
+/// An act a verb of appeal asks for is not done: future (a protest called for is a threat of dissent, 133).
+#[test]
+fn acts_called_for_are_not_done() {
+    let text = "ودعا منظمو المظاهرات في لبنان الأهالي إلى تنظيم مظاهرة أخرى أمام مقر الحكومة اللبنانية";
+    let evs = events(text, "2015-07-11");
+    assert!(evs.iter().all(|e| e.modality.as_str() != "asserted"), "{evs:?}");
+    assert!(evs.iter().any(|e| e.rule == "protest.n" && e.code == "133"), "{evs:?}");
+}
+
 /// What is feared has not happened: hypothetical, not asserted.
 #[test]
 fn feared_acts_are_hypothetical() {

@@ -695,6 +695,29 @@ const OBJECT_PRONOUNS: [&str; 7] = ["هما", "هم", "هن", "ها", "ه", "ك�
 /// Verbs of deliberation: the act they take as object is not done yet ("بحث الاتحاد الأوروبي، أمس، فرض
 /// عقوبات على …"), unless a preposition makes it their occasion ("بحث في اتصال هاتفي").
 const DELIBERATION: &[&str] = &["بحث", "بحثت", "يبحث", "تبحث", "ناقش", "ناقشت", "يناقش", "تناقش", "يدرس", "تدرس"];
+/// Verbs of appeal: the act their complement names is asked for, not done (match keys).
+const CALLS: &[&str] = &[
+    "دعا",
+    "دعت",
+    "دعوا",
+    "يدعو",
+    "تدعو",
+    "يدعون",
+    "ناشد",
+    "ناشدت",
+    "يناشد",
+    "تناشد",
+    "حث",
+    "حثت",
+    "يحث",
+    "تحث",
+    "طالب",
+    "طالبت",
+    "طالبوا",
+    "يطالب",
+    "تطالب",
+    "يطالبون",
+];
 /// Reporting words anywhere in the sentence.
 const REPORT_CUES: &[&str] = &[
     "ذكرت",
@@ -2047,6 +2070,17 @@ fn modality_of(mt: &str, words: &[Word], wi: usize, cb: usize, tense: Tense) -> 
     };
     if !occasion && (cb.max(wi.saturating_sub(6))..wi).map(w).any(|x| DELIBERATION.contains(&strip_conj(x))) {
         return Modality::Future;
+    }
+    // Called for, not done ("دعا بعض منظمي المظاهرات الأهالي إلى تنظيم مظاهرة أخرى", "طالبوا بتسيير مسيرات"):
+    // a verb of appeal, then its complement (إلى، على، ب) before the act.
+    if let Some(ci) = (cb.max(wi.saturating_sub(8))..wi).find(|&i| CALLS.contains(&strip_conj(w(i)))) {
+        let complement = (ci + 1..=wi).any(|j| {
+            let x = strip_conj(w(j));
+            matches!(x, "الي" | "علي") || j > ci + 1 && x.starts_with('ب') && x.chars().count() > 4
+        });
+        if complement {
+            return Modality::Future;
+        }
     }
     if (cb..wi).map(w).any(|x| CONDITIONS.contains(&x) || CONDITIONS.contains(&strip_conj(x))) {
         return Modality::Hypothetical;

@@ -270,6 +270,18 @@ fn acts_called_for_are_not_done() {
     assert!(evs.iter().any(|e| e.rule == "protest.n" && e.code == "133"), "{evs:?}");
 }
 
+/// An attack by an armed group, militia or settlers is unconventional violence (CAMEO 18), an army's is
+/// military force (19).
+#[test]
+fn irregular_attacks_are_unconventional_violence() {
+    let code =
+        |text: &str| events(text, "2015-07-11").into_iter().find(|e| e.rule.starts_with("attack.")).map(|e| e.code);
+    assert_eq!(code("وهاجمت جماعة بوكو حرام الجيش الكاميروني في شمال البلاد").as_deref(), Some("180"));
+    assert_eq!(code("وشنت جماعة بوكو حرام هجوما على قرية في الكاميرون").as_deref(), Some("180"));
+    assert_eq!(code("وهاجم مستوطنون إسرائيليون منازل فلسطينيين في قرية دوما").as_deref(), Some("180"));
+    assert_eq!(code("وهاجمت القوات الإسرائيلية عناصر حركة حماس في قطاع غزة").as_deref(), Some("190"));
+}
+
 /// What is feared has not happened: hypothetical, not asserted.
 #[test]
 fn feared_acts_are_hypothetical() {

@@ -1900,6 +1900,17 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             } else {
                 code
             };
+            // An attack by an armed group, militia, settlers or criminals is not conventional military force
+            // (CAMEO 19) but unconventional violence (18): "هاجم مستوطنون منزلين", "هجوم لبوكو حرام".
+            let irregular = |i: usize| {
+                let a = &input.actors[i];
+                a.code == "IMG" || matches!(a.agent.as_deref(), Some("REB" | "CVL" | "CRM" | "OPP"))
+            };
+            let code = if code == "190" && r.id.starts_with("attack.") && source_idx.is_some_and(irregular) {
+                "180".to_string()
+            } else {
+                code
+            };
             let time = time_of(input, &words, s, cb, ce);
             let place = acts
                 .iter()

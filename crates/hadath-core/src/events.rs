@@ -56,6 +56,72 @@ fn actor_code(g: &Gazetteer, e: &EntityFound) -> Option<String> {
         .filter(|c| matches!(c.as_str(), "IGO" | "NGO" | "IMG"))
 }
 
+/// Designators that name a group on their own once the group has been named with them: "التنظيم" after
+/// "تنظيم داعش", "الحزب" after "حزب العمال الكردستاني", "الجماعة" after "جماعة بوكو حرام" (match keys).
+const DESIGNATORS: &[&str] = &["تنظيم", "حزب", "حركه", "جماعه", "جبهه", "منظمه"];
+
+/// A designator standing alone with the article ("في تفجير انتحاري نسب للتنظيم", "التنظيم المتطرف") is a
+/// mention of the last organisation named before it with that designator: an actor for the events (the
+/// entity's own mentions stay as the entity stage found them).
+fn designator_references(cx: &EventContext<'_>, actors: &mut Vec<Actor>, actor_spans: &mut Vec<Range<usize>>) {
+    let mt = cx.mf.text();
+    let map = cx.mf.map();
+    // (match-form start of the naming mention, designator, entity, code) of organisations named with one.
+    let mut named: Vec<(usize, &str, usize, String)> = Vec::new();
+    for (ei, e) in cx.found.iter().enumerate() {
+        if e.kind != "ORG" {
+            continue;
+        }
+        let Some(code) = actor_code(cx.gazetteer, e) else { continue };
+        for m in &e.mentions {
+            let r = map.from_original_range(m.clone());
+            let first = mt[r.clone()].split(' ').next().unwrap_or("");
+            if let Some(d) = DESIGNATORS.iter().find(|d| first == **d) {
+                named.push((r.start, d, ei, code.clone()));
+            }
+        }
+    }
+    if named.is_empty() {
+        return;
+    }
+    named.sort_by_key(|n| n.0);
+    let taken: Vec<Range<usize>> = actors.iter().map(|a| a.span.clone()).collect();
+    let mut pos = 0;
+    let letter = hadath_text::tokens::is_arabic_letter;
+    for raw in mt.split(' ') {
+        let start = pos + (raw.len() - raw.trim_start_matches(|c| !letter(c)).len());
+        pos += raw.len() + 1;
+        let word = raw.trim_matches(|c| !letter(c));
+        // The article, with و ف ب before it, or ل, which takes the alef of the article ("للتنظيم"): the
+        // span keeps the article and leaves the proclitics out.
+        let Some((skip, d)) = DESIGNATORS.iter().find_map(|d| {
+            let rest = word.strip_suffix(d)?;
+            match rest {
+                "ال" | "وال" | "فال" | "بال" | "وبال" => Some((rest.len() - "ال".len(), *d)),
+                "لل" | "ولل" => Some((rest.len(), *d)),
+                _ => None,
+            }
+        }) else {
+            continue;
+        };
+        let span = start + skip..start + word.len();
+        if taken.iter().any(|t| t.start < span.end && span.start < t.end) {
+            continue;
+        }
+        let Some(&(_, _, ei, ref code)) = named.iter().rev().find(|n| n.0 < start && n.1 == d) else { continue };
+        let e = &cx.found[ei];
+        actors.push(Actor {
+            span: span.clone(),
+            code: code.clone(),
+            agent: e.agent.clone(),
+            entity: Some(ei),
+            place: false,
+            person: false,
+        });
+        actor_spans.push(cx.mf.to_original(span));
+    }
+}
+
 /// English name of a country code.
 fn country_name(g: &Gazetteer, code: &str) -> Option<String> {
     g.entries()
@@ -109,6 +175,7 @@ pub fn code_events(cx: &EventContext<'_>) -> Vec<Event> {
             }
         }
     }
+    designator_references(cx, &mut actors, &mut actor_spans);
     for r in cx.roles {
         actors.push(Actor {
             span: map.from_original_range(r.span.clone()),

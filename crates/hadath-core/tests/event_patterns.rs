@@ -86,6 +86,9 @@ fn acts_named_but_not_told_are_no_events() {
         // a festival or a parade is not a protest (تظاهرة، مسيرة in their other senses)
         ("وتشارك فرقة لبنانية في خمسة عروض ضمن تظاهرة المسرح العربي التي نظمت في القاهرة", "14"),
         ("ويقام حاليا في أبوظبي مسيرة للسيارات الكلاسيكية يشارك فيها مئات الهواة", "14"),
+        // achieving a win or progress is no investigation (!words on investigate.v)
+        ("وحقق ريال مدريد الإسباني فوزا عريضا على مانشستر سيتي الإنجليزي في مباراة ودية", "09"),
+        ("وقالت مصادر إن قوات الجيش اليمني حققت تقدما كبيرا في محافظة أبين", "09"),
         // arriving at home is no visit (an `abroad` rule)
         ("ووصل وزير الخارجية اليمني رياض ياسين إلى عدن أمس", "04"),
     ];
@@ -280,6 +283,41 @@ fn irregular_attacks_are_unconventional_violence() {
     assert_eq!(code("وشنت جماعة بوكو حرام هجوما على قرية في الكاميرون").as_deref(), Some("180"));
     assert_eq!(code("وهاجم مستوطنون إسرائيليون منازل فلسطينيين في قرية دوما").as_deref(), Some("180"));
     assert_eq!(code("وهاجمت القوات الإسرائيلية عناصر حركة حماس في قطاع غزة").as_deref(), Some("190"));
+}
+
+/// An act the text attributes to someone ("نسب إلى"، "نسبته الحكومة إلى") is theirs; a group named again by
+/// its designator alone ("التنظيم" after "تنظيم داعش") is still that group.
+#[test]
+fn attributed_acts_have_their_author() {
+    let sources = |text: &str| -> Vec<(String, Option<String>)> {
+        events(text, "2015-07-25").into_iter().map(|e| (e.rule, e.source.country)).collect()
+    };
+    let got = sources("وعدت الحكومة التركية بتعزيز الإجراءات الأمنية غداة هجوم انتحاري نسب إلى تنظيم داعش في سوروتش");
+    assert!(got.iter().any(|(r, s)| r == "bomb.n" && s.as_deref() == Some("IMG")), "{got:?}");
+    let got = sources(
+        "ودخلت تركيا المعركة ضد تنظيم داعش بعد وقت قصير على مقتل 32 شخصا في مدينة سروج التركية في تفجير انتحاري نسب للتنظيم",
+    );
+    assert!(got.iter().any(|(r, s)| r == "explosion.n" && s.as_deref() == Some("IMG")), "{got:?}");
+}
+
+/// A noun's unmarked object is close after it (or after its source), not a name at the end of a long clause.
+#[test]
+fn a_nouns_object_is_near_it() {
+    for text in [
+        "وعقد وزير الخارجية الأمريكي اجتماعا في الدوحة الخميس لبحث تقديم حزمة مساعدات جديدة للحكومة العراقية لمكافحة تنظيم داعش",
+        "وكان المدرب اليوناني أبلغ إدارة ناديه في اجتماع سابق رغبته في انتقالهم إلى أحد أندية الدوري السعودي",
+    ] {
+        let evs = events(text, "2015-07-25");
+        assert!(!evs.iter().any(|e| e.rule == "meeting.n"), "{text}: {evs:?}");
+    }
+    // within reach: the genitive and the object right after the noun
+    let evs = events("وجاء ذلك خلال لقاء الرئيس المصري العاهل الأردني في القاهرة", "2015-07-25");
+    assert!(
+        evs.iter().any(|e| e.rule == "meeting.n"
+            && e.source.country.as_deref() == Some("EGY")
+            && e.target.country.as_deref() == Some("JOR")),
+        "{evs:?}"
+    );
 }
 
 /// What is feared has not happened: hypothetical, not asserted.

@@ -972,6 +972,9 @@ const RESUMED_LIGHT_VERBS: &[&str] = &[
     "ارتكبها",
     "ارتكبتها",
 ];
+/// Verbs that attribute an act to its author, after the act's noun (match keys; also with an object
+/// pronoun: نسبته، نسبتها).
+const ATTRIBUTIONS: &[&str] = &["نسب", "نسبت", "نسبوا", "ينسب", "تنسب", "منسوب", "منسوبه", "المنسوب", "المنسوبه"];
 /// Relative pronouns that open a clause about the noun before them (match keys).
 const RELATIVES: &[&str] = &["الذي", "التي", "الذين"];
 /// Nouns that name an incident: the word after them is a verbal noun ("عملية خطف"), not a verb.
@@ -1575,6 +1578,23 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 source = None;
                 source_after = false;
             }
+            // Its author as the text attributes it ("هجوم انتحاري دام نسبته الحكومة إلى التنظيم", "في تفجير
+            // انتحاري نسب لتنظيم داعش"): the actor after إلى or ل that follows the attribution within six
+            // words of the noun. An explosion named without its author gets one this way too.
+            if r.kind == TriggerKind::Noun && violent {
+                let attributed = (wi + 1..(wi + 6).min(ce)).find(|&i| {
+                    let x = strip_conj(&mt[words[i].r.clone()]);
+                    ATTRIBUTIONS.contains(&x) || x.starts_with("نسب") && ATTRIBUTIONS.iter().any(|a| x.starts_with(a))
+                });
+                if let Some(ai) = attributed {
+                    if let Some(a) =
+                        acts.iter().find(|a| a.1 > ai && a.1 <= ai + 4 && matches!(a.3.as_deref(), Some("الي" | "ل")))
+                    {
+                        source = Some(a);
+                        source_after = true;
+                    }
+                }
+            }
             // A relative clause with no subject of its own: the actor the relative pronoun follows ("محمد
             // علي المقدشي الذي وصل إلى العاصمة الأردنية عمان، امس، على رأس وفد عسكري في زيارة … للأردن"),
             // across commas but no other subordinator, with no unmarked actor between; whatever marks the
@@ -1686,7 +1706,15 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             for m in &r.targets {
                 let found = match m {
                     Marker::Obj => {
-                        let end = obj_end();
+                        // A noun's object is its genitive or the next noun phrase, close after it or after
+                        // its source ("لقاء الرئيس المصري ملك الأردن"), not a name at the end of a long
+                        // clause ("اجتماع في كندا … بتقديم حزمة مساعدات … لمكافحة التنظيم").
+                        let near = match (r.kind, source) {
+                            (TriggerKind::Noun, Some(s)) if source_after => s.2.max(wi) + 8,
+                            (TriggerKind::Noun, _) => wi + 8,
+                            _ => usize::MAX,
+                        };
+                        let end = obj_end().min(near);
                         after_source.iter().find(|a| unmarked(a) && a.1 < end).map(|a| a.0)
                     }
                     Marker::Prep(pr) => {

@@ -86,6 +86,8 @@ fn acts_named_but_not_told_are_no_events() {
         // a festival or a parade is not a protest (تظاهرة، مسيرة in their other senses)
         ("وتشارك فرقة لبنانية في خمسة عروض ضمن تظاهرة المسرح العربي التي نظمت في القاهرة", "14"),
         ("ويقام حاليا في أبوظبي مسيرة للسيارات الكلاسيكية يشارك فيها مئات الهواة", "14"),
+        // a verb of saying carries a statement, not a protest
+        ("وأكد وزير الخارجية الفلسطيني رياض المالكي «نحن مع المظاهرات السلمية في الضفة الغربية»", "14"),
         // achieving a win or progress is no investigation (!words on investigate.v)
         ("وحقق ريال مدريد الإسباني فوزا عريضا على مانشستر سيتي الإنجليزي في مباراة ودية", "09"),
         ("وقالت مصادر إن قوات الجيش اليمني حققت تقدما كبيرا في محافظة أبين", "09"),

@@ -789,6 +789,7 @@ const LIGHT_VERBS: &[&str] = &[
     "تعبر",
     "اعلن",
     "اعلنت",
+    "اعلنوا",
     "يعلن",
     "تعلن",
     "جدد",
@@ -975,6 +976,27 @@ const RESUMED_LIGHT_VERBS: &[&str] = &[
 /// Verbs that attribute an act to its author, after the act's noun (match keys; also with an object
 /// pronoun: نسبته، نسبتها).
 const ATTRIBUTIONS: &[&str] = &["نسب", "نسبت", "نسبوا", "ينسب", "تنسب", "منسوب", "منسوبه", "المنسوب", "المنسوبه"];
+/// Light verbs of saying (match keys): they carry a statement's noun, not a protest's.
+const SAYING_LIGHT_VERBS: &[&str] = &[
+    "اعرب",
+    "اعربت",
+    "يعرب",
+    "تعرب",
+    "معربا",
+    "معربه",
+    "عبر",
+    "عبرت",
+    "يعبر",
+    "تعبر",
+    "اكد",
+    "اكدت",
+    "يؤكد",
+    "تؤكد",
+    "جدد",
+    "جددت",
+    "يجدد",
+    "تجدد",
+];
 /// Relative pronouns that open a clause about the noun before them (match keys).
 const RELATIVES: &[&str] = &["الذي", "التي", "الذين"];
 /// Nouns that name an incident: the word after them is a verbal noun ("عملية خطف"), not a verb.
@@ -1282,7 +1304,10 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 .rev()
                 .take_while(|&i| !words[i + 1..=wi].iter().any(|w| w.sub))
                 .find(|&i| LIGHT_VERBS.contains(&strip_conj(&mt[words[i].r.clone()])));
-            let light = r.kind == TriggerKind::Noun && light_at.is_some();
+            // A verb of saying carries a statement's noun ("أعرب عن إدانته", "أكد دعمه"), not a protest:
+            // "وأكد المالكي «نحن مع المظاهرات السلمية»" tells no demonstration.
+            let said = |i: usize| SAYING_LIGHT_VERBS.contains(&strip_conj(&mt[words[i].r.clone()]));
+            let light = r.kind == TriggerKind::Noun && light_at.is_some_and(|i| !(r.code.starts_with("14") && said(i)));
             // A protest named in passing ("خلال تظاهرة"، "بسبب المظاهرات"، "عشية التظاهرة") is not the
             // sentence's event, unless a verb makes it one ("شارك مئات السوريين في احتجاج"). Nor is one that
             // nothing reports as happening: the noun needs a verb of occurrence in its clause ("اندلعت في

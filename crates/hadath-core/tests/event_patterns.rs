@@ -285,6 +285,15 @@ fn irregular_attacks_are_unconventional_violence() {
     assert_eq!(code("وشنت جماعة بوكو حرام هجوما على قرية في الكاميرون").as_deref(), Some("180"));
     assert_eq!(code("وهاجم مستوطنون إسرائيليون منازل فلسطينيين في قرية دوما").as_deref(), Some("180"));
     assert_eq!(code("وهاجمت القوات الإسرائيلية عناصر حركة حماس في قطاع غزة").as_deref(), Some("190"));
+    // gunmen of no known country: told, with the author unknown, as unconventional violence
+    let evs = events("وأطلق مسلحون مجهولون النار على دورية للشرطة التركية في ديار بكر", "2015-07-11");
+    assert!(
+        evs.iter().any(|e| e.rule == "fire.v"
+            && e.code == "180"
+            && e.source.country.is_none()
+            && e.target.country.as_deref() == Some("TUR")),
+        "{evs:?}"
+    );
 }
 
 /// An act the text attributes to someone ("نسب إلى"، "نسبته الحكومة إلى") is theirs; a group named again by

@@ -1843,6 +1843,13 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // place's people ("مظاهرات في تونس").
             // Someone acts, even if of no known country ("احتشد متظاهرون").
             let named = source_idx.is_some();
+            // An armed group, militia, settlers or criminals, of a known country or not ("مسلحون"): their
+            // attacks and shootings are unconventional violence (CAMEO 18), told even when no country is
+            // known for them, like a bombing's.
+            let irregular = source_idx.is_some_and(|i| {
+                let a = &input.actors[i];
+                a.code == "IMG" || matches!(a.agent.as_deref(), Some("REB" | "CVL" | "CRM" | "OPP"))
+            }) && (r.id.starts_with("attack.") || r.id.starts_with("fire."));
             let mut source_idx = source_idx.filter(|i| !input.actors[*i].code.is_empty());
             if source_idx.is_none() && r.code.starts_with("14") {
                 let in_place = |a: &&(usize, usize, usize, Option<String>)| {
@@ -1905,6 +1912,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // Violence suffered by a named victim is told even when its author is unknown.
             if !source_idx.is_some_and(|i| known(&i))
                 && !r.code.starts_with("18")
+                && !irregular
                 && !protest
                 && !victim.is_some_and(|v| target == Some(v) && known(&v))
                 || target.is_none() && !r.targets.is_empty() && !protest && r.otherwise == Otherwise::Skip
@@ -1955,15 +1963,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             };
             // An attack by an armed group, militia, settlers or criminals is not conventional military force
             // (CAMEO 19) but unconventional violence (18): "هاجم مستوطنون منزلين", "هجوم لبوكو حرام".
-            let irregular = |i: usize| {
-                let a = &input.actors[i];
-                a.code == "IMG" || matches!(a.agent.as_deref(), Some("REB" | "CVL" | "CRM" | "OPP"))
-            };
-            let code = if code == "190" && r.id.starts_with("attack.") && source_idx.is_some_and(irregular) {
-                "180".to_string()
-            } else {
-                code
-            };
+            let code = if code == "190" && irregular { "180".to_string() } else { code };
             let time = time_of(input, &words, s, cb, ce);
             let place = acts
                 .iter()

@@ -269,7 +269,9 @@ impl Iterator for Sentences<'_> {
                     next = i + clen;
                     break;
                 }
-                if !is_terminator(c) || (c == '.' && is_abbreviation_dot(text, i)) {
+                if !is_terminator(c)
+                    || (c == '.' && (is_abbreviation_dot(text, i) || crate::sentences::is_acronym_dot(text, i)))
+                {
                     i += clen;
                     continue;
                 }

@@ -68,6 +68,33 @@ fn is_abbreviation_dot(text: &str, dot: usize) -> bool {
     }
 }
 
+/// The names of Latin letters as Arabic writes them in spelled-out acronyms: "بي. بي. سي" (BBC), "إف. بي.
+/// آي" (FBI), "بي. تي. ايه" (BTA).
+const LETTER_NAMES: &[&str] = &[
+    "بي", "سي", "دي", "إي", "إف", "اف", "جي", "إتش", "اتش", "آي", "جيه", "كيه", "إل", "إم", "ام", "إن", "أو", "كيو",
+    "آر", "ار", "إس", "اس", "تي", "يو", "في", "إكس", "اكس", "واي", "زد", "ايه", "إيه", "أي", "ان", "أن",
+];
+/// Letter names that are not also common words ("في" is "in", "أن" "that"): only these, after a letter
+/// name's dot, show that the acronym goes on.
+const LETTER_NAMES_ONLY: &[&str] = &[
+    "بي", "سي", "دي", "إف", "اف", "جي", "إتش", "اتش", "آي", "جيه", "كيه", "إم", "كيو", "آر", "ار", "إس", "اس", "تي",
+    "إكس", "اكس", "واي", "زد", "ايه", "إيه",
+];
+
+/// Is the `.` at byte `dot` inside a spelled-out acronym? The word before it is a Latin letter's name and
+/// the next word another one that is no common word: "بي. بي. سي", "بي. تي. ايه" (not "… وقال إنه بي.").
+pub(crate) fn is_acronym_dot(text: &str, dot: usize) -> bool {
+    let before = &text[..dot];
+    let word_start =
+        before.char_indices().rev().take_while(|&(_, c)| is_arabic_letter(c)).last().map_or(dot, |(i, _)| i);
+    if !LETTER_NAMES.contains(&&before[word_start..]) {
+        return false;
+    }
+    let after = text[dot + 1..].trim_start_matches(' ');
+    let end = after.find(|c: char| !is_arabic_letter(c)).unwrap_or(after.len());
+    LETTER_NAMES_ONLY.contains(&&after[..end]) && !after[end..].starts_with(is_arabic_mark)
+}
+
 /// Iterates over sentence spans (byte ranges, trimmed of surrounding whitespace) of `text`. Never panics.
 pub fn sentences(text: &str) -> Sentences<'_> {
     Sentences { text, pos: 0 }
@@ -159,7 +186,7 @@ pub(crate) fn next_sentence(
                 next = i + clen;
                 break;
             }
-            if !is_terminator(c) || (c == '.' && is_abbreviation_dot(text, i)) {
+            if !is_terminator(c) || (c == '.' && (is_abbreviation_dot(text, i) || is_acronym_dot(text, i))) {
                 i += clen;
                 continue;
             }
@@ -197,6 +224,19 @@ mod tests {
 
     fn split(text: &str) -> Vec<&str> {
         sentences(text).map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn spelled_out_acronyms_do_not_end_sentences() {
+        assert_eq!(
+            split("الباحث في مركز دراسات بي. بي. سي في لندن. ونقلت وكالة بي. تي. ايه الخبر."),
+            ["الباحث في مركز دراسات بي. بي. سي في لندن.", "ونقلت وكالة بي. تي. ايه الخبر."]
+        );
+        // a letter name that is also a word, or a common word after the dot, ends the sentence as before
+        assert_eq!(
+            split("وقال إن الأمر لا علاقة له بي. في الصباح عاد."),
+            ["وقال إن الأمر لا علاقة له بي.", "في الصباح عاد."]
+        );
     }
 
     macro_rules! t {

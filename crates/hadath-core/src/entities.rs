@@ -925,8 +925,13 @@ fn extend_lineage(input: &EntityInput<'_>, names: &PersonNames, mentions: &mut V
             let Some(a) = next_word(r.end) else { break };
             let Some(b) = next_word(a.end) else { break };
             let link = &mt[a.clone()];
-            // After a lineage word comes a name, whatever it is ("بن عبدالعزيز").
-            let ok = (LINEAGE.contains(&link) || link == "ال") && mt[b.clone()].chars().count() > 2;
+            // After a lineage word comes a name, whatever it is ("بن عبدالعزيز"); after ابن and بنت, which are
+            // also the nouns "son" and "daughter", only a word of people's names ("شومسكي ابن رجل", "صدام
+            // حسين ابن عمه" are descriptions).
+            let next = &mt[b.clone()];
+            let ok = (LINEAGE.contains(&link) || link == "ال")
+                && next.chars().count() > 2
+                && (!matches!(link, "ابن" | "بنت") || names.counts(next).is_some_and(|(g, s)| g + s > 0));
             if !ok {
                 break;
             }
@@ -1721,6 +1726,9 @@ mod tests {
         // Nor over "بن" before a short word.
         let got = run("وقال أحمد الجبير بن خط", &[("أحمد الجبير", "PER")], None);
         assert!(got.iter().any(|g| g.0 == "أحمد الجبير"), "{got:?}");
+        // Nor over "ابن" (also "son") before a word that is no name: a description.
+        let got = run("نعوم شومسكي ابن رجل متخصص في اللغة العبرية", &[("نعوم شومسكي", "PER")], None);
+        assert!(got.iter().any(|g| g.0 == "نعوم شومسكي"), "{got:?}");
     }
 
     #[test]

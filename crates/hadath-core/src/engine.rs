@@ -435,7 +435,17 @@ impl Engine {
                 self.lex.segmenter.split_points(&text[span.start..first_word_end], &mut points);
                 if let Some(&p) = points.first() {
                     let prefix = &text[span.start..span.start + p];
-                    if is_short_proclitic_prefix(prefix) {
+                    // Not the first letter of a name word ("وليد", "فيصل", "بسام" are names, not و + ليد,
+                    // ف + يصل, ب + سام): the whole word is kept when people's names know it better.
+                    let name_count = |w: &str| {
+                        self.lex
+                            .person_names
+                            .counts(&hadath_text::normalize::match_key(w))
+                            .map_or(0, |(g, s)| g + s)
+                    };
+                    let whole = &text[span.start..first_word_end];
+                    let rest = &text[span.start + p..first_word_end];
+                    if is_short_proclitic_prefix(prefix) && name_count(whole) <= name_count(rest) {
                         span.start += p;
                     }
                 }

@@ -438,14 +438,14 @@ impl Engine {
                     // Not the first letter of a name word ("وليد", "فيصل", "بسام" are names, not و + ليد,
                     // ف + يصل, ب + سام): the whole word is kept when people's names know it better.
                     let name_count = |w: &str| {
-                        self.lex
-                            .person_names
-                            .counts(&hadath_text::normalize::match_key(w))
-                            .map_or(0, |(g, s)| g + s)
+                        self.lex.person_names.counts(&hadath_text::normalize::match_key(w)).map_or(0, |(g, s)| g + s)
                     };
                     let whole = &text[span.start..first_word_end];
                     let rest = &text[span.start + p..first_word_end];
-                    if is_short_proclitic_prefix(prefix) && name_count(whole) <= name_count(rest) {
+                    // Nor of a place or organisation the gazetteer knows whole ("فالنسيا" is Valencia).
+                    let at = mf.map().from_original_range(span.start..first_word_end).start;
+                    let known_whole = gaz_matches.iter().any(|g| g.start == at);
+                    if is_short_proclitic_prefix(prefix) && !known_whole && name_count(whole) <= name_count(rest) {
                         span.start += p;
                     }
                 }
@@ -579,6 +579,20 @@ mod tests {
         let s0 = d.sentences[0];
         assert_eq!(slice(s0.start, s0.end), "بغداد - (رويترز) - قال مسؤول.");
         assert_eq!(d.id, d.hash);
+    }
+
+    #[test]
+    fn a_tagged_name_keeps_a_first_letter_that_is_its_own() {
+        // "وليد" is a name, not و + ليد; "ومحمد" is و + محمد.
+        for (text, want) in [
+            ("وقال فيصل إن الاجتماع انتهى", "فيصل"),
+            ("وصرح وليد لوسائل الإعلام", "وليد"),
+            ("وأعلن فيصل القاسم أن البرنامج", "فيصل القاسم"),
+            ("والتقى وليد المعلم نظيره", "وليد المعلم"),
+        ] {
+            let d = engine().extract(&Input { text: text.into(), ..Default::default() }, ExtractOptions::default());
+            assert!(d.entities.iter().any(|e| e.text == want), "{text}: {:?}", d.entities);
+        }
     }
 
     #[test]

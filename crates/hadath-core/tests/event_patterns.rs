@@ -86,6 +86,9 @@ fn acts_named_but_not_told_are_no_events() {
         // a festival or a parade is not a protest (تظاهرة، مسيرة in their other senses)
         ("وتشارك فرقة لبنانية في خمسة عروض ضمن تظاهرة المسرح العربي التي نظمت في القاهرة", "14"),
         ("ويقام حاليا في أبوظبي مسيرة للسيارات الكلاسيكية يشارك فيها مئات الهواة", "14"),
+        // the act a condemnation names is its topic, even in the verb's form (the verbal noun)
+        ("ودان رئيس الهيئة التنفيذية لحزب القوات اللبنانية سمير جعجع خطف زياد قبلان وزياد غندور", "18"),
+        ("ودانت منظمة هيومن رايتس ووتش الخميس قصف المتمردين في اليمن لمناطق سكنية في مدينة عدن", "19"),
         // a verb of saying carries a statement, not a protest
         ("وأكد وزير الخارجية الفلسطيني رياض المالكي «نحن مع المظاهرات السلمية في الضفة الغربية»", "14"),
         // achieving a win or progress is no investigation (!words on investigate.v)

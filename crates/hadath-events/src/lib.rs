@@ -997,6 +997,30 @@ const SAYING_LIGHT_VERBS: &[&str] = &[
     "يجدد",
     "تجدد",
 ];
+/// Verbs that take an act as their topic (match keys): what follows them is the act named, a verbal noun.
+const TOPIC_VERBS: &[&str] = &[
+    "دان",
+    "ادان",
+    "ادانت",
+    "دانت",
+    "يدين",
+    "تدين",
+    "ندد",
+    "نددت",
+    "يندد",
+    "تندد",
+    "استنكر",
+    "استنكرت",
+    "يستنكر",
+    "تستنكر",
+    "شجب",
+    "شجبت",
+    "يشجب",
+    "تشجب",
+    "تذكر",
+    "يتذكر",
+    "يذكر",
+];
 /// Relative pronouns that open a clause about the noun before them (match keys).
 const RELATIVES: &[&str] = &["الذي", "التي", "الذين"];
 /// Nouns that name an incident: the word after them is a verbal noun ("عملية خطف"), not a verb.
@@ -1213,9 +1237,19 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             cands.sort_by_key(|c| std::cmp::Reverse(c.2.len()));
             // After a preposition a word is a noun ("عن إدانتها"), not a verb with an object ("أدانتها"); so
             // after a noun that names an incident ("عملية خطف", "محاولة اغتيال", "قضية خطف").
+            // So is the object of a verb of condemnation or recollection a few words back, its subject between
+            // ("ودان سمير جعجع خطف زياد قبلان": the kidnapping, not Geagea kidnapping), unless و or ف opens
+            // a new clause with it.
+            let topic = || {
+                !word.starts_with(['و', 'ف'])
+                    && (wi.saturating_sub(10)..wi)
+                        .rev()
+                        .take_while(|&i| !words[i + 1..=wi].iter().any(|w| w.boundary))
+                        .any(|i| TOPIC_VERBS.contains(&strip_conj(&mt[words[i].r.clone()])))
+            };
             if wi > 0 && {
                 let prev = strip_conj(&mt[words[wi - 1].r.clone()]);
-                PREPOSITIONS.contains(&prev) || INCIDENT_NOUNS.contains(&prev)
+                PREPOSITIONS.contains(&prev) || INCIDENT_NOUNS.contains(&prev) || topic()
             } {
                 cands.sort_by_key(|(r, _, _)| p.rules[*r as usize].kind == TriggerKind::Verb);
             }

@@ -89,6 +89,8 @@ fn acts_named_but_not_told_are_no_events() {
         // the act a condemnation names is its topic, even in the verb's form (the verbal noun)
         ("ودان رئيس الهيئة التنفيذية لحزب القوات اللبنانية سمير جعجع خطف زياد قبلان وزياد غندور", "18"),
         ("ودانت منظمة هيومن رايتس ووتش الخميس قصف المتمردين في اليمن لمناطق سكنية في مدينة عدن", "19"),
+        // the adverb of protesters named right before it tells no act of its own
+        ("وقال إن العنف قد يكون واردا في أوساط المسلمين المتظاهرين احتجاجا على إطلاق فيلم الفتنة في هولندا", "14"),
         // a verb of saying carries a statement, not a protest
         ("وأكد وزير الخارجية الفلسطيني رياض المالكي «نحن مع المظاهرات السلمية في الضفة الغربية»", "14"),
         // achieving a win or progress is no investigation (!words on investigate.v)

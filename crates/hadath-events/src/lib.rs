@@ -1364,6 +1364,17 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 let passing =
                     attached || [PREPOSITIONS, TIME_PREPOSITIONS, IN_PASSING].iter().any(|l| l.contains(&prev));
                 let adverb = strip_conj(word).ends_with("اجا");
+                // The adverb of a protester or a protest named right before it ("المسلمين المتظاهرين احتجاجا
+                // على الفيلم", "كان عدد المتظاهرين قليلا احتجاجا") tells no act of its own: that word tells the
+                // protest, if anything does.
+                let protester = |i: usize| {
+                    let w = strip_conj(&mt[words[i].r.clone()]);
+                    let w = w.strip_prefix("ال").unwrap_or(w);
+                    ["متظاهر", "محتج", "مظاهر", "تظاهر", "احتجاج"].iter().any(|p| w.starts_with(p))
+                };
+                if adverb && (wi.saturating_sub(2)..wi).any(protester) {
+                    continue;
+                }
                 // Nor one that is put down or stopped ("بمنع مظاهرات سلمية", "بقمع حركة الاحتجاج"): that is
                 // the repression's event.
                 let repressed = (wi.saturating_sub(2)..wi).any(|i| {

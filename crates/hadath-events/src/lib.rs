@@ -1021,6 +1021,9 @@ const TOPIC_VERBS: &[&str] = &[
     "يتذكر",
     "يذكر",
 ];
+/// Nouns of place and time whose genitive is a verbal noun (match keys): "موقع تجمع", "موعد انطلاق".
+const SETTING_NOUNS: &[&str] =
+    &["موقع", "مواقع", "مكان", "اماكن", "نقطه", "نقاط", "ساحه", "موعد", "مواعيد", "توقيت", "تاريخ"];
 /// Relative pronouns that open a clause about the noun before them (match keys).
 const RELATIVES: &[&str] = &["الذي", "التي", "الذين"];
 /// Nouns that name an incident: the word after them is a verbal noun ("عملية خطف"), not a verb.
@@ -1247,6 +1250,11 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                         .take_while(|&i| !words[i + 1..=wi].iter().any(|w| w.boundary))
                         .any(|i| TOPIC_VERBS.contains(&strip_conj(&mt[words[i].r.clone()])))
             };
+            // After a noun of place or time in construct the word is a verbal noun, never a verb: "موقع تجمع
+            // المتظاهرين", "مكان انطلاق المسيرة", "موعد انعقاد القمة".
+            if wi > 0 && SETTING_NOUNS.contains(&strip_conj(&mt[words[wi - 1].r.clone()])) {
+                cands.retain(|(r, _, _)| p.rules[*r as usize].kind != TriggerKind::Verb);
+            }
             if wi > 0 && {
                 let prev = strip_conj(&mt[words[wi - 1].r.clone()]);
                 PREPOSITIONS.contains(&prev) || INCIDENT_NOUNS.contains(&prev) || topic()

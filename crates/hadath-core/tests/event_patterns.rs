@@ -92,7 +92,8 @@ fn acts_named_but_not_told_are_no_events() {
         // the adverb of protesters named right before it tells no act of its own
         ("وقال إن العنف قد يكون واردا في أوساط المسلمين المتظاهرين احتجاجا على إطلاق فيلم الفتنة في هولندا", "14"),
         // after a noun of place or time the word is a verbal noun: the protesters' meeting place
-        ("وألقت الشرطة الروسية القبض عليه قبل وصوله الى موقع تجمع المتظاهرين في موسكو", "14"),
+        ("وحدد المنظمون مكان تجمع المتظاهرين في ساحة الشهداء ببيروت", "14"),
+        ("وقال المراسل إنه وصل إلى موقع تجمع المتظاهرين في القاهرة", "14"),
         // a verb of saying carries a statement, not a protest
         ("وأكد وزير الخارجية الفلسطيني رياض المالكي «نحن مع المظاهرات السلمية في الضفة الغربية»", "14"),
         // achieving a win or progress is no investigation (!words on investigate.v)

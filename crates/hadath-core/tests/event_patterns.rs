@@ -281,6 +281,10 @@ fn acts_called_for_are_not_done() {
     let evs = events(text, "2015-07-11");
     assert!(evs.iter().all(|e| e.modality.as_str() != "asserted"), "{evs:?}");
     assert!(evs.iter().any(|e| e.rule == "protest.n" && e.code == "133"), "{evs:?}");
+    // the verb of appeal may carry its addressee as a pronoun; protesters brought out are its object
+    let evs =
+        events("ثم ها هو يخرج المتظاهرين الى شوارع بيروت ويحثهم على الاعتصام أمام مقر الحكومة اللبنانية", "2015-07-11");
+    assert!(evs.iter().all(|e| e.modality.as_str() != "asserted"), "{evs:?}");
 }
 
 /// An attack by an armed group, militia or settlers is unconventional violence (CAMEO 18), an army's is

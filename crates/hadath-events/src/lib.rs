@@ -1296,6 +1296,20 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             if progressive && (violent || r.code.starts_with("14")) {
                 continue;
             }
+            // Protesters in the accusative right after a verb of movement are its object, not its subject:
+            // "يخرج المتظاهرين إلى الشوارع" brings them out (and "تجمع المتظاهرين" is the protesters'
+            // gathering, a noun); protesters who rally are "خرج المتظاهرون", "خرج آلاف المتظاهرين".
+            if r.kind == TriggerKind::Verb
+                && r.code.starts_with("14")
+                && !r.with.is_empty()
+                && words.get(wi + 1).is_some_and(|n| {
+                    let x = strip_conj(&mt[n.r.clone()]);
+                    let x = x.strip_prefix("ال").unwrap_or(x);
+                    matches!(x, "متظاهرين" | "محتجين")
+                })
+            {
+                continue;
+            }
             // A relative clause describes the noun before it; a violent act or a protest told there looks back
             // at what made the people known, it is not the sentence's news: "الوزير الذي خطفته فارك لست
             // سنوات", "الذي اغتيل", "الميليشيات التي خطفت عشرات الاشخاص", "حملة التوقيفات التي استهدفت عناصر
@@ -2190,7 +2204,12 @@ fn modality_of(mt: &str, words: &[Word], wi: usize, cb: usize, tense: Tense) -> 
     }
     // Called for, not done ("دعا بعض منظمي المظاهرات الأهالي إلى تنظيم مظاهرة أخرى", "طالبوا بتسيير مسيرات"):
     // a verb of appeal, then its complement (إلى، على، ب) before the act.
-    if let Some(ci) = (cb.max(wi.saturating_sub(8))..wi).find(|&i| CALLS.contains(&strip_conj(w(i)))) {
+    // (The verb may carry its addressee as a pronoun: "ويحثهم على الاعتصام".)
+    let call = |x: &str| {
+        let x = strip_conj(x);
+        CALLS.contains(&x) || OBJECT_PRONOUNS.iter().any(|p| x.strip_suffix(p).is_some_and(|v| CALLS.contains(&v)))
+    };
+    if let Some(ci) = (cb.max(wi.saturating_sub(8))..wi).find(|&i| call(w(i))) {
         let complement = (ci + 1..=wi).any(|j| {
             let x = strip_conj(w(j));
             matches!(x, "الي" | "علي") || j > ci + 1 && x.starts_with('ب') && x.chars().count() > 4

@@ -281,6 +281,9 @@ fn acts_called_for_are_not_done() {
     let evs = events(text, "2015-07-11");
     assert!(evs.iter().all(|e| e.modality.as_str() != "asserted"), "{evs:?}");
     assert!(evs.iter().any(|e| e.rule == "protest.n" && e.code == "133"), "{evs:?}");
+    // insisting on an act is intending it
+    let evs = events("وأصرت المعارضة الباكستانية على تنظيم المظاهرة في روالبندي رغم الحظر", "2015-07-11");
+    assert!(evs.iter().any(|e| e.rule == "protest.n" && e.modality.as_str() == "future"), "{evs:?}");
     // the verb of appeal may carry its addressee as a pronoun; protesters brought out are its object
     let evs =
         events("ثم ها هو يخرج المتظاهرين الى شوارع بيروت ويحثهم على الاعتصام أمام مقر الحكومة اللبنانية", "2015-07-11");

@@ -695,8 +695,15 @@ const OBJECT_PRONOUNS: [&str; 7] = ["هما", "هم", "هن", "ها", "ه", "ك�
 /// Verbs of deliberation: the act they take as object is not done yet ("بحث الاتحاد الأوروبي، أمس، فرض
 /// عقوبات على …"), unless a preposition makes it their occasion ("بحث في اتصال هاتفي").
 const DELIBERATION: &[&str] = &["بحث", "بحثت", "يبحث", "تبحث", "ناقش", "ناقشت", "يناقش", "تناقش", "يدرس", "تدرس"];
-/// Verbs of appeal: the act their complement names is asked for, not done (match keys).
+/// Verbs of appeal and insistence: the act their complement names is asked for or insisted on, not done
+/// (match keys): "دعا … إلى تنظيم مظاهرة", "أصرت المعارضة على تنظيم المظاهرة".
 const CALLS: &[&str] = &[
+    "اصر",
+    "اصرت",
+    "اصروا",
+    "يصر",
+    "تصر",
+    "يصرون",
     "دعا",
     "دعت",
     "دعوا",

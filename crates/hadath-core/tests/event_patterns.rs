@@ -94,6 +94,8 @@ fn acts_named_but_not_told_are_no_events() {
         // after a noun of place or time the word is a verbal noun: the protesters' meeting place
         ("وحدد المنظمون مكان تجمع المتظاهرين في ساحة الشهداء ببيروت", "14"),
         ("وقال المراسل إنه وصل إلى موقع تجمع المتظاهرين في القاهرة", "14"),
+        // a state acting "in protest" recalls an ambassador: no demonstration
+        ("وقررت الحكومة البحرينية استدعاء السفير البحريني من طهران للتشاور احتجاجا على التدخل الإيراني", "14"),
         // a verb of saying carries a statement, not a protest
         ("وأكد وزير الخارجية الفلسطيني رياض المالكي «نحن مع المظاهرات السلمية في الضفة الغربية»", "14"),
         // achieving a win or progress is no investigation (!words on investigate.v)

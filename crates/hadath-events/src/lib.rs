@@ -2026,6 +2026,15 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             };
             // Police and soldiers do not protest: their closing of roads restricts movement (CAMEO 191).
             let security = |i: usize| matches!(input.actors[i].agent.as_deref(), Some("COP" | "MIL" | "SPY"));
+            // A state "in protest" (احتجاجا) recalls an ambassador or leaves a meeting: the act it does is the
+            // event, not a demonstration ("استدعاء السفير البحريني من إيران للتشاور احتجاجا على …").
+            let state = |i: usize| {
+                let a = &input.actors[i];
+                matches!(a.agent.as_deref(), Some("GOV" | "MIL" | "COP" | "SPY" | "IGO" | "JUD" | "LEG")) && !a.place
+            };
+            if r.kind == TriggerKind::Noun && strip_conj(word).ends_with("اجا") && source_idx.is_some_and(state) {
+                continue;
+            }
             let code = if code.starts_with("14") && source_idx.is_some_and(security) {
                 if code == "144" {
                     "191".to_string()

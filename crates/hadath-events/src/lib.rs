@@ -1243,6 +1243,9 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             }
             let word = &mt[w.r.clone()];
             let mut cands = p.lookup_word(word, word.ends_with('ه') && (input.ta_marbuta)(w.r.clone()));
+            if cands.is_empty() {
+                continue;
+            }
             // The longest form first: "الهجوم الإرهابي" before "الهجوم".
             cands.sort_by_key(|c| std::cmp::Reverse(c.2.len()));
             // After a preposition a word is a noun ("عن إدانتها"), not a verb with an object ("أدانتها"); so

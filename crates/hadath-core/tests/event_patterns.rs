@@ -158,7 +158,14 @@ fn honorifics_take_back_the_person_given_the_title() {
 /// give an event of the rule with these countries (None: no actor).
 #[test]
 fn arguments_in_harder_constructions() {
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 16] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 17] = [
+        // a verb opening its clause with no subject continues the subject of the clause before it
+        (
+            "ورفضوا التوجه إلى مناطق المواجهات في عدن وتعز، وقامت ميليشيات الحوثي بملاحقة الضباط الرافضين للقتال، واعتقلت بعضهم",
+            "arrest.v",
+            Some("YEM"),
+            Some("YEM"),
+        ),
         // the object comes before the next verb joined by و: the bombing, not the minister, is condemned
         (
             "ودانت الحكومة الألمانية التفجير الإرهابي وأعرب وزير الخارجية الألماني عن مواساة الحكومة الألمانية للمملكة",

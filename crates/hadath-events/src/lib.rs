@@ -1749,6 +1749,27 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                         .filter(|a| !words[a.2 + 1..wi].iter().any(|w| w.sub))
                         .map(|a| a.0);
                 }
+                // Else the subject of the clause before, opened by its own verb with و ("ورفضوا …، وقامت
+                // ميليشيات الحوثي بملاحقة الضباط، واعتقلت بعضهم"): the nearest actor right after such a verb,
+                // with no subordinate clause between.
+                if carried.is_none() && opens {
+                    carried = acts
+                        .iter()
+                        .rev()
+                        .filter(|a| a.2 < cb && a.1 >= 1 && a.3.is_none() && !input.actors[a.0].place_like())
+                        .find(|a| {
+                            let x = &mt[words[a.1 - 1].r.clone()];
+                            let v = strip_conj(x);
+                            v.len() < x.len()
+                                && (LIGHT_VERBS.contains(&v)
+                                    || CLAUSE_VERBS.contains(&v)
+                                    || p.lookup_word(v, false).iter().any(|(r, t, _)| {
+                                        p.rules[*r as usize].kind == TriggerKind::Verb && *t != Tense::Noun
+                                    }))
+                        })
+                        .filter(|a| !words[a.2 + 1..wi].iter().any(|w| w.sub))
+                        .map(|a| a.0);
+                }
             }
             // "اتفق الجانبان", "بحث البلدان": the two sides are the last two countries named before, each
             // acting with the other.

@@ -465,12 +465,19 @@ pub fn find_entities_and_roles_in(
         let UnitKind::Role(agent, body) = &u.kind else { continue };
         // The country may come after the bodies the role heads, a preposition glued to them: "رئيس هيئة
         // الأركان المشتركة للقوات الأردنية", "قائد القوات الجوية الأردنية".
+        // A role written with the article is in no construct, so a body right after it is not its genitive
+        // ("وانتقد المسؤول الأوروبي الحكومة التركية": the EU official, then the Turkish government); one
+        // with a preposition glued to it is ("الناطق الإعلامي بشرطة منطقة مكة المكرمة").
+        let definite = strip_proclitics(mt[u.r.clone()].split(' ').next().unwrap_or("")).starts_with("ال");
         let mut end = u.r.end;
         let mut next = None;
         for _ in 0..3 {
             next = units[i + 1..].iter().find(|v| v.r.start >= end);
             let Some(v) = next else { break };
             let at = glued_start(mt, end, v.r.start);
+            if definite && at == v.r.start {
+                break;
+            }
             let gap_ok = only_fillers(mt, input.context, end, at) || definite_words(mt, end, at);
             match &v.kind {
                 UnitKind::Role(_, true) if gap_ok => end = v.r.end,

@@ -158,7 +158,9 @@ fn honorifics_take_back_the_person_given_the_title() {
 /// give an event of the rule with these countries (None: no actor).
 #[test]
 fn arguments_in_harder_constructions() {
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 18] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 19] = [
+        // Gulf ministers acting together are the Gulf Cooperation Council's
+        ("ويلتقي اليوم وزير الخارجية الأميركي جون كيري بنظرائه الخليجيين في الدوحة", "meet.v", Some("USA"), Some("IGO")),
         // a role with the article heads no body after it: the EU official criticised the Turkish government
         ("وانتقد المسؤول الأوروبي الحكومة التركية", "criticise.v", Some("IGO"), Some("TUR")),
         // a verb opening its clause with no subject continues the subject of the clause before it

@@ -784,29 +784,11 @@ const LIGHT_VERBS: &[&str] = &[
     "خرج",
     "نظم",
     "نظمت",
-    "اعرب",
-    "اعربت",
-    "يعرب",
-    "تعرب",
-    "معربا",
-    "معربه",
-    "عبر",
-    "عبرت",
-    "يعبر",
-    "تعبر",
     "اعلن",
     "اعلنت",
     "اعلنوا",
     "يعلن",
     "تعلن",
-    "جدد",
-    "جددت",
-    "يجدد",
-    "تجدد",
-    "اكد",
-    "اكدت",
-    "يؤكد",
-    "تؤكد",
     "شارك",
     "شاركت",
     "شاركوا",
@@ -983,7 +965,7 @@ const RESUMED_LIGHT_VERBS: &[&str] = &[
 /// Verbs that attribute an act to its author, after the act's noun (match keys; also with an object
 /// pronoun: نسبته، نسبتها).
 const ATTRIBUTIONS: &[&str] = &["نسب", "نسبت", "نسبوا", "ينسب", "تنسب", "منسوب", "منسوبه", "المنسوب", "المنسوبه"];
-/// Light verbs of saying (match keys): they carry a statement's noun, not a protest's.
+/// Light verbs of saying (match keys): they carry a statement's noun ("أعرب عن إدانته"), not a protest's.
 const SAYING_LIGHT_VERBS: &[&str] = &[
     "اعرب",
     "اعربت",
@@ -1004,6 +986,10 @@ const SAYING_LIGHT_VERBS: &[&str] = &[
     "يجدد",
     "تجدد",
 ];
+/// Is the word (match key) a light verb, of doing or of saying?
+fn light_verb(w: &str) -> bool {
+    LIGHT_VERBS.contains(&w) || SAYING_LIGHT_VERBS.contains(&w)
+}
 /// Verbs that take an act as their topic (match keys): what follows them is the act named, a verbal noun.
 const TOPIC_VERBS: &[&str] = &[
     "دان",
@@ -1358,7 +1344,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                         };
                         // Not a trigger whose own first letter is و or ف ("فرض", "فجرت", "وصل").
                         let joined = v.len() < x.len() && !p.index.contains_key(x);
-                        joined && (CLAUSE_VERBS.contains(&v) || LIGHT_VERBS.contains(&v) || verb(v))
+                        joined && (CLAUSE_VERBS.contains(&v) || light_verb(v) || verb(v))
                     })
                     .unwrap_or(ce)
             };
@@ -1369,7 +1355,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             let light_at = (wi.saturating_sub(10)..wi)
                 .rev()
                 .take_while(|&i| !words[i + 1..=wi].iter().any(|w| w.sub))
-                .find(|&i| LIGHT_VERBS.contains(&strip_conj(&mt[words[i].r.clone()])));
+                .find(|&i| light_verb(strip_conj(&mt[words[i].r.clone()])));
             // A verb of saying carries a statement's noun ("أعرب عن إدانته", "أكد دعمه"), not a protest:
             // "وأكد المالكي «نحن مع المظاهرات السلمية»" tells no demonstration.
             let said = |i: usize| SAYING_LIGHT_VERBS.contains(&strip_conj(&mt[words[i].r.clone()]));
@@ -1384,7 +1370,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 // أربعة أيام"): the verb right after a relative pronoun looks back.
                 let described = wi >= 2 && RELATIVES.contains(&strip_conj(&mt[words[wi - 2].r.clone()])) && {
                     let v = strip_conj(&mt[words[wi - 1].r.clone()]);
-                    LIGHT_VERBS.contains(&v) || v.strip_suffix("وا").is_some_and(|v| LIGHT_VERBS.contains(&v))
+                    light_verb(v) || v.strip_suffix("وا").is_some_and(light_verb)
                 };
                 if described {
                     continue;
@@ -1761,7 +1747,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                             let x = &mt[words[a.1 - 1].r.clone()];
                             let v = strip_conj(x);
                             v.len() < x.len()
-                                && (LIGHT_VERBS.contains(&v)
+                                && (light_verb(v)
                                     || CLAUSE_VERBS.contains(&v)
                                     || p.lookup_word(v, false).iter().any(|(r, t, _)| {
                                         p.rules[*r as usize].kind == TriggerKind::Verb && *t != Tense::Noun

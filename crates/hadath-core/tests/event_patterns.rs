@@ -294,6 +294,11 @@ fn acts_called_for_are_not_done() {
     let evs = events(text, "2015-07-11");
     assert!(evs.iter().all(|e| e.modality.as_str() != "asserted"), "{evs:?}");
     assert!(evs.iter().any(|e| e.rule == "protest.n" && e.code == "133"), "{evs:?}");
+    // the appeal's complement names the act asked for; an act the appeal is made during was done
+    let evs = events("ودعا الرئيس الإيراني خلال الاتصال الهاتفي مع نظيره الفرنسي إلى توطيد العلاقات", "2015-07-11");
+    assert!(evs.iter().any(|e| e.rule == "phonecall.n" && e.modality.as_str() == "asserted"), "{evs:?}");
+    let evs = events("وطالبت المحكمة الجنائية الدولية بتوقيف الرئيس السوداني عمر البشير", "2015-07-11");
+    assert!(evs.iter().any(|e| e.rule == "arrest.n" && e.modality.as_str() == "future"), "{evs:?}");
     // insisting on an act is intending it
     let evs = events("وأصرت المعارضة الباكستانية على تنظيم المظاهرة في روالبندي رغم الحظر", "2015-07-11");
     assert!(evs.iter().any(|e| e.rule == "protest.n" && e.modality.as_str() == "future"), "{evs:?}");

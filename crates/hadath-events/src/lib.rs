@@ -682,12 +682,6 @@ const FUTURE_CUES: &[&str] = &[
     "قرر",
     "قررت",
     "قرروا",
-    "دعا",
-    "دعت",
-    "دعوا",
-    "يدعو",
-    "تدعو",
-    "يدعون",
     "وشك",
 ];
 /// Object pronouns a verb (or a noun, as possessive) may carry, longest first: "هنأه", "التقاها".
@@ -2235,11 +2229,38 @@ fn modality_of(mt: &str, words: &[Word], wi: usize, cb: usize, tense: Tense) -> 
         let x = strip_conj(x);
         CALLS.contains(&x) || OBJECT_PRONOUNS.iter().any(|p| x.strip_suffix(p).is_some_and(|v| CALLS.contains(&v)))
     };
-    if let Some(ci) = (cb.max(wi.saturating_sub(8))..wi).find(|&i| call(w(i))) {
-        let complement = (ci + 1..=wi).any(|j| {
+    if let Some(ci) = (wi.saturating_sub(8)..wi).find(|&i| call(w(i))) {
+        // (إلى or على within four words before the act: "إلى تنظيم مظاهرة", "إلى تقديم المساعدة الإغاثية
+        // والدعم"; ب or ل written on a verbal noun that is the act or right before it: "بتوقيف سليمان الأسد",
+        // "لفرض عقوبات" — not "طالبت بتفسير لما حدث بشأن طرد …", where the expulsion happened, nor
+        // "بإطلاق سراح 9 لبنانيين كان احتجزهم مسلحون", where the detention did)
+        let from = (ci + 1).max(wi.saturating_sub(4));
+        let complement = (from..=wi).any(|j| {
             let x = strip_conj(w(j));
-            matches!(x, "الي" | "علي") || j > ci + 1 && x.starts_with('ب') && x.chars().count() > 4
+            matches!(x, "الي" | "علي") && j < wi
+                || tense == Tense::Noun
+                    && j + 1 >= wi
+                    && x.starts_with(['ب', 'ل'])
+                    && x.chars().count() >= 4
+                    && !matches!(
+                        x,
+                        "بسبب"
+                            | "بدون"
+                            | "بشان"
+                            | "بحسب"
+                            | "بفضل"
+                            | "بالنسبه"
+                            | "لاجل"
+                            | "بعد"
+                            | "بينما"
+                    )
         });
+        let stop = (ci + 1..wi).any(|j| {
+            let x = strip_conj(w(j));
+            let x = x.strip_prefix(['ب', 'ل']).filter(|r| r.chars().count() >= 3).unwrap_or(x);
+            matches!(x, "وقف" | "ايقاف" | "انهاء" | "منع" | "الوقف" | "الانهاء")
+        });
+        let complement = complement && !stop;
         if complement {
             return Modality::Future;
         }

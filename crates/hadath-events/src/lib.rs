@@ -422,6 +422,13 @@ impl Patterns {
         self.lookup_word(word, false)
     }
 
+    /// Is `w` (clitics allowed) a verb form of some rule, not its verbal noun?
+    fn is_verb(&self, w: &str) -> bool {
+        self.lookup_word(w, false)
+            .iter()
+            .any(|(r, t, _)| self.rules[*r as usize].kind == TriggerKind::Verb && *t != Tense::Noun)
+    }
+
     /// Is `w` exactly an indexed form of the rule (no clitic stripped)?
     fn has_form(&self, w: &str, rule: u32) -> bool {
         self.index.get(w).is_some_and(|v| v.iter().any(|(r, _, _)| *r == rule))
@@ -1011,6 +1018,9 @@ const TOPIC_VERBS: &[&str] = &[
 /// Nouns of place and time whose genitive is a verbal noun (match keys): "موقع تجمع", "موعد انطلاق".
 const SETTING_NOUNS: &[&str] =
     &["موقع", "مواقع", "مكان", "اماكن", "نقطه", "نقاط", "ساحه", "موعد", "مواعيد", "توقيت", "تاريخ"];
+/// Words that begin with ب or ل but are no preposition written on a noun (match keys): prepositions and
+/// conjunctions of their own ("بسبب", "بينما").
+const GLUED_LOOKALIKES: &[&str] = &["بسبب", "بدون", "بشان", "بحسب", "بفضل", "بالنسبه", "لاجل", "بينما"];
 /// Relative pronouns that open a clause about the noun before them (match keys).
 const RELATIVES: &[&str] = &["الذي", "التي", "الذين"];
 /// Nouns that name an incident: the word after them is a verbal noun ("عملية خطف"), not a verb.
@@ -1215,6 +1225,17 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             }
         }
 
+        // A verb joined by و or ف, opening a clause of its own: a verb of saying, a light verb or a trigger
+        // verb ("وأعرب", "وقامت", "واعتقلت"); not a trigger whose own first letter is و or ف ("فرض", "فجرت",
+        // "وصل").
+        let joined_verb = |i: usize| {
+            let x = &mt[words[i].r.clone()];
+            let v = strip_conj(x);
+            v.len() < x.len()
+                && !p.index.contains_key(x)
+                && (CLAUSE_VERBS.contains(&v) || light_verb(v) || p.is_verb(v))
+        };
+
         // Words that a fired rule read as its object ("تقدمت باحتجاج"): not triggers of their own.
         let mut consumed: Vec<usize> = Vec::new();
         for (wi, w) in words.iter().enumerate() {
@@ -1326,22 +1347,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // A verb's object comes before the next verb joined by و or ف, a trigger or a verb of saying
             // ("ودانت الحكومة الألمانية التفجير الإرهابي وأعرب فرانك شتاينماير …": the bombing, not the
             // minister, is what was condemned).
-            let obj_end = || {
-                (wi + 1..ce)
-                    .find(|&i| {
-                        let x = &mt[words[i].r.clone()];
-                        let v = strip_conj(x);
-                        let verb = |w: &str| {
-                            p.lookup_word(w, false)
-                                .iter()
-                                .any(|(r, t, _)| p.rules[*r as usize].kind == TriggerKind::Verb && *t != Tense::Noun)
-                        };
-                        // Not a trigger whose own first letter is و or ف ("فرض", "فجرت", "وصل").
-                        let joined = v.len() < x.len() && !p.index.contains_key(x);
-                        joined && (CLAUSE_VERBS.contains(&v) || light_verb(v) || verb(v))
-                    })
-                    .unwrap_or(ce)
-            };
+            let obj_end = || (wi + 1..ce).find(|&i| joined_verb(i)).unwrap_or(ce);
 
             // Source.
             // A light verb before a noun ("قام وزير الخارجية آنذاك، شيمون بيريز، بزيارة"): its subject, even
@@ -1389,11 +1395,8 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 }
                 // Nor one that is put down or stopped ("بمنع مظاهرات سلمية", "بقمع حركة الاحتجاج"): that is
                 // the repression's event.
-                let repressed = (wi.saturating_sub(2)..wi).any(|i| {
-                    let w = strip_conj(&mt[words[i].r.clone()]);
-                    let w = w.strip_prefix(['ب', 'ل']).filter(|r| r.chars().count() >= 3).unwrap_or(w);
-                    REPRESSION.contains(&w)
-                });
+                let repressed = (wi.saturating_sub(2)..wi)
+                    .any(|i| REPRESSION.contains(&without_glued(strip_conj(&mt[words[i].r.clone()]))));
                 if repressed {
                     continue;
                 }
@@ -1737,16 +1740,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                         .iter()
                         .rev()
                         .filter(|a| a.2 < cb && a.1 >= 1 && a.3.is_none() && !input.actors[a.0].place_like())
-                        .find(|a| {
-                            let x = &mt[words[a.1 - 1].r.clone()];
-                            let v = strip_conj(x);
-                            v.len() < x.len()
-                                && (light_verb(v)
-                                    || CLAUSE_VERBS.contains(&v)
-                                    || p.lookup_word(v, false).iter().any(|(r, t, _)| {
-                                        p.rules[*r as usize].kind == TriggerKind::Verb && *t != Tense::Noun
-                                    }))
-                        })
+                        .find(|a| joined_verb(a.1 - 1))
                         .filter(|a| !words[a.2 + 1..wi].iter().any(|w| w.sub))
                         .map(|a| a.0);
                 }
@@ -1832,7 +1826,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                                 let bare = strip_conj(&mt[words[i].r.clone()]);
                                 matches!(pr.as_str(), "ل" | "ب")
                                     && bare.strip_prefix(pr.as_str()).is_some_and(|r| r.chars().count() >= 3)
-                                    && !matches!(bare, "بسبب" | "بدون" | "بشان" | "بحسب" | "بفضل" | "بالنسبه" | "لاجل")
+                                    && !GLUED_LOOKALIKES.contains(&bare)
                             };
                             // (Not a name that begins with the letter: "وعبدالعزيز باوارث".)
                             let named = |i: usize| acts.iter().any(|a| a.1 <= i && i <= a.2);
@@ -2199,6 +2193,12 @@ fn with_precedes(mt: &str, words: &[Word], wi: usize, with: &[String]) -> bool {
     words[wi.saturating_sub(4)..wi].iter().any(|w| is_with(&mt[w.r.clone()], with))
 }
 
+/// The word without a preposition ب or ل written on it, when three letters or more remain ("بمنع" → "منع",
+/// "لوقف" → "وقف"; "بعد" stays).
+fn without_glued(w: &str) -> &str {
+    w.strip_prefix(['ب', 'ل']).filter(|r| r.chars().count() >= 3).unwrap_or(w)
+}
+
 /// Is the word one of `with`, allowing و ف ب before it and a pronoun after ("سفارتها")?
 fn is_with(t: &str, with: &[String]) -> bool {
     let bare = strip_conj(t);
@@ -2242,26 +2242,11 @@ fn modality_of(mt: &str, words: &[Word], wi: usize, cb: usize, tense: Tense) -> 
                     && j + 1 >= wi
                     && x.starts_with(['ب', 'ل'])
                     && x.chars().count() >= 4
-                    && !matches!(
-                        x,
-                        "بسبب"
-                            | "بدون"
-                            | "بشان"
-                            | "بحسب"
-                            | "بفضل"
-                            | "بالنسبه"
-                            | "لاجل"
-                            | "بعد"
-                            | "بينما"
-                    )
+                    && !GLUED_LOOKALIKES.contains(&x)
         });
-        let stop = (ci + 1..wi).any(|j| {
-            let x = strip_conj(w(j));
-            let x = x.strip_prefix(['ب', 'ل']).filter(|r| r.chars().count() >= 3).unwrap_or(x);
-            matches!(x, "وقف" | "ايقاف" | "انهاء" | "منع" | "الوقف" | "الانهاء")
-        });
-        let complement = complement && !stop;
-        if complement {
+        let stop = (ci + 1..wi)
+            .any(|j| matches!(without_glued(strip_conj(w(j))), "وقف" | "ايقاف" | "انهاء" | "منع" | "الوقف" | "الانهاء"));
+        if complement && !stop {
             return Modality::Future;
         }
     }

@@ -443,9 +443,11 @@ impl Engine {
                     let whole = &text[span.start..first_word_end];
                     let rest = &text[span.start + p..first_word_end];
                     // Nor of a place or organisation the gazetteer knows whole ("فالنسيا" is Valencia).
-                    let at = mf.map().from_original_range(span.start..first_word_end).start;
-                    let known_whole = gaz_matches.iter().any(|g| g.start == at);
-                    if is_short_proclitic_prefix(prefix) && !known_whole && name_count(whole) <= name_count(rest) {
+                    let known_whole = || {
+                        let at = mf.map().from_original_range(span.start..first_word_end).start;
+                        gaz_matches.iter().any(|g| g.start == at)
+                    };
+                    if is_short_proclitic_prefix(prefix) && name_count(whole) <= name_count(rest) && !known_whole() {
                         span.start += p;
                     }
                 }

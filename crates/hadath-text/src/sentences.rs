@@ -68,18 +68,15 @@ fn is_abbreviation_dot(text: &str, dot: usize) -> bool {
     }
 }
 
-/// The names of Latin letters as Arabic writes them in spelled-out acronyms: "بي. بي. سي" (BBC), "إف. بي.
-/// آي" (FBI), "بي. تي. ايه" (BTA).
+/// The names of Latin letters as Arabic writes them in spelled-out acronyms, when they are no common word:
+/// "بي. بي. سي" (BBC), "إف. بي. آي" (FBI), "بي. تي. ايه" (BTA).
 const LETTER_NAMES: &[&str] = &[
-    "بي", "سي", "دي", "إي", "إف", "اف", "جي", "إتش", "اتش", "آي", "جيه", "كيه", "إل", "إم", "ام", "إن", "أو", "كيو",
-    "آر", "ار", "إس", "اس", "تي", "يو", "في", "إكس", "اكس", "واي", "زد", "ايه", "إيه", "أي", "ان", "أن",
-];
-/// Letter names that are not also common words ("في" is "in", "أن" "that"): only these, after a letter
-/// name's dot, show that the acronym goes on.
-const LETTER_NAMES_ONLY: &[&str] = &[
     "بي", "سي", "دي", "إف", "اف", "جي", "إتش", "اتش", "آي", "جيه", "كيه", "إم", "كيو", "آر", "ار", "إس", "اس", "تي",
     "إكس", "اكس", "واي", "زد", "ايه", "إيه",
 ];
+/// Letter names that are also common words ("في" is "in", "أن" "that", "أو" "or"): one may close an acronym
+/// but does not show that one goes on after a dot.
+const LETTER_NAME_WORDS: &[&str] = &["إي", "إل", "ام", "إن", "أو", "يو", "في", "أي", "ان", "أن"];
 
 /// Is the `.` at byte `dot` inside a spelled-out acronym? The word before it is a Latin letter's name and
 /// the next word another one that is no common word: "بي. بي. سي", "بي. تي. ايه" (not "… وقال إنه بي.").
@@ -87,12 +84,13 @@ pub(crate) fn is_acronym_dot(text: &str, dot: usize) -> bool {
     let before = &text[..dot];
     let word_start =
         before.char_indices().rev().take_while(|&(_, c)| is_arabic_letter(c)).last().map_or(dot, |(i, _)| i);
-    if !LETTER_NAMES.contains(&&before[word_start..]) {
+    let word = &before[word_start..];
+    if !LETTER_NAMES.contains(&word) && !LETTER_NAME_WORDS.contains(&word) {
         return false;
     }
     let after = text[dot + 1..].trim_start_matches(' ');
     let end = after.find(|c: char| !is_arabic_letter(c)).unwrap_or(after.len());
-    LETTER_NAMES_ONLY.contains(&&after[..end]) && !after[end..].starts_with(is_arabic_mark)
+    LETTER_NAMES.contains(&&after[..end]) && !after[end..].starts_with(is_arabic_mark)
 }
 
 /// Iterates over sentence spans (byte ranges, trimmed of surrounding whitespace) of `text`. Never panics.

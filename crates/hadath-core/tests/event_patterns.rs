@@ -98,6 +98,8 @@ fn acts_named_but_not_told_are_no_events() {
         ("وقررت الحكومة البحرينية استدعاء السفير البحريني من طهران للتشاور احتجاجا على التدخل الإيراني", "14"),
         // a verb of saying carries a statement, not a protest
         ("وأكد وزير الخارجية الفلسطيني رياض المالكي «نحن مع المظاهرات السلمية في الضفة الغربية»", "14"),
+        // nor an attack: regret for an attack is no attack by the one who regrets it
+        ("وأعربت الحكومة الأردنية عن أسفها للاعتداء على السفارة الأميركية في برلين", "18"),
         // achieving a win or progress is no investigation (!words on investigate.v)
         ("وحقق ريال مدريد الإسباني فوزا عريضا على مانشستر سيتي الإنجليزي في مباراة ودية", "09"),
         ("وقالت مصادر إن قوات الجيش اليمني حققت تقدما كبيرا في محافظة أبين", "09"),

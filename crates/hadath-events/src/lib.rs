@@ -1356,10 +1356,12 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 .rev()
                 .take_while(|&i| !words[i + 1..=wi].iter().any(|w| w.sub))
                 .find(|&i| light_verb(strip_conj(&mt[words[i].r.clone()])));
-            // A verb of saying carries a statement's noun ("أعرب عن إدانته", "أكد دعمه"), not a protest:
-            // "وأكد المالكي «نحن مع المظاهرات السلمية»" tells no demonstration.
+            // A verb of saying carries a statement's noun ("أعرب عن إدانته", "أكد دعمه"), not a protest or an
+            // attack: "وأكد المالكي «نحن مع المظاهرات السلمية»" tells no demonstration, "أعربت الحكومة عن أسفها
+            // للاعتداء" no attack by that government.
             let said = |i: usize| SAYING_LIGHT_VERBS.contains(&strip_conj(&mt[words[i].r.clone()]));
-            let light = r.kind == TriggerKind::Noun && light_at.is_some_and(|i| !(r.code.starts_with("14") && said(i)));
+            let light = r.kind == TriggerKind::Noun
+                && light_at.is_some_and(|i| !((r.code.starts_with("14") || violent) && said(i)));
             // A protest named in passing ("خلال تظاهرة"، "بسبب المظاهرات"، "عشية التظاهرة") is not the
             // sentence's event, unless a verb makes it one ("شارك مئات السوريين في احتجاج"). Nor is one that
             // nothing reports as happening: the noun needs a verb of occurrence in its clause ("اندلعت في

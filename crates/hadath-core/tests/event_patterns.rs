@@ -58,6 +58,9 @@ fn acts_named_but_not_told_are_no_events() {
         ("واحتل المنتخب السعودي المركز الأول في البطولة", "19"),
         // a bombing named as the topic of a condemnation
         ("وأدانت مصر تفجيرات لندن", "18"),
+        // … by a condemnation's noun or a verb with ل, even when the sentence tells what the act did
+        ("وأعربت الحكومة الكويتية عن إدانتها واستنكارها الشديدين لحادث التفجير الإرهابي الذي استهدف مسجدا في عسير وأسفر عن سقوط عدد من القتلى", "18"),
+        ("وخرجت مظاهرات غاضبة في دمشق لتندد بالاعتداء الأميركي على مزرعة في البوكمال أودى بحياة ثمانية أشخاص", "18"),
         // a protest put down: the repression is the event
         ("وقامت الشرطة المصرية بمنع مظاهرات سلمية للمعارضة", "14"),
         // any attack is none in particular

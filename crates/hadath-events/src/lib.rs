@@ -1015,6 +1015,45 @@ const TOPIC_VERBS: &[&str] = &[
     "يتذكر",
     "يذكر",
 ];
+/// Words of condemnation (match keys), verbs and nouns, with ل ("لتندد", "للتنديد") and a pronoun
+/// ("إدانتها", "استنكاره"): the act they name is their topic.
+fn condemnation(w: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "دان",
+        "ادان",
+        "ادانت",
+        "دانت",
+        "يدين",
+        "تدين",
+        "ندين",
+        "ندد",
+        "نددت",
+        "يندد",
+        "تندد",
+        "نندد",
+        "استنكر",
+        "استنكرت",
+        "يستنكر",
+        "تستنكر",
+        "نستنكر",
+        "شجب",
+        "شجبت",
+        "يشجب",
+        "تشجب",
+        "نشجب",
+    ];
+    const NOUNS: &[&str] = &["ادانه", "ادانت", "استنكار", "تنديد", "شجب"];
+    const PRONOUNS: &[&str] = &["", "ه", "ها", "هم", "هما", "نا"];
+    let w = w.strip_prefix("لل").map(|r| r.to_string()).unwrap_or_else(|| w.strip_prefix('ل').unwrap_or(w).to_string());
+    let w = w.as_str();
+    VERBS.contains(&w)
+        || NOUNS.iter().any(|n| {
+            w.strip_prefix(n)
+                .or_else(|| w.strip_prefix("ال").and_then(|x| x.strip_prefix(n)))
+                .is_some_and(|x| PRONOUNS.contains(&x))
+        })
+}
+
 /// Nouns of place and time whose genitive is a verbal noun (match keys): "موقع تجمع", "موعد انطلاق".
 const SETTING_NOUNS: &[&str] =
     &["موقع", "مواقع", "مكان", "اماكن", "نقطه", "نقاط", "ساحه", "موعد", "مواعيد", "توقيت", "تاريخ"];
@@ -1421,6 +1460,18 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             if r.kind == TriggerKind::Noun
                 && violent
                 && (wi.saturating_sub(3)..wi).any(|i| TOPIC_NOUNS.contains(&strip_conj(&mt[words[i].r.clone()])))
+            {
+                continue;
+            }
+            // So is violence a condemnation names, by its verb or its noun, a few words back in the clause
+            // ("لتندد بالاعتداء الأميركي على مزرعة", "أعربت عن إدانتها واستنكارها الشديدين لحادث التفجير"),
+            // even when the sentence goes on to tell what the act did.
+            if r.kind == TriggerKind::Noun
+                && violent
+                && (wi.saturating_sub(5)..wi)
+                    .rev()
+                    .take_while(|&i| !words[i + 1..=wi].iter().any(|w| w.boundary))
+                    .any(|i| condemnation(strip_conj(&mt[words[i].r.clone()])))
             {
                 continue;
             }

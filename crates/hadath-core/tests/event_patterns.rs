@@ -311,6 +311,14 @@ fn acts_called_for_are_not_done() {
     let evs =
         events("ثم ها هو يخرج المتظاهرين الى شوارع بيروت ويحثهم على الاعتصام أمام مقر الحكومة اللبنانية", "2015-07-11");
     assert!(evs.iter().all(|e| e.modality.as_str() != "asserted"), "{evs:?}");
+    // an act something is done for, or threatened, is not done; a threat of force codes 138
+    let evs = events("وأرسل تنظيم القاعدة أموالا إلى العراق كي يقوم بهجمات على القوات الأميركية", "2015-07-11");
+    assert!(evs.iter().any(|e| e.rule == "attack.n" && e.code == "138" && e.modality.as_str() == "future"), "{evs:?}");
+    let evs = events("وهددت الشرطة الإسرائيلية باعتقال والدة الأسير في القدس", "2015-07-11");
+    assert!(evs.iter().any(|e| e.rule == "arrest.n" && e.modality.as_str() == "future"), "{evs:?}");
+    // (a name is no purpose: "بان كي مون")
+    let evs = events("وقال الأمين العام للأمم المتحدة بان كي مون إن القوات الإسرائيلية هاجمت قطاع غزة", "2015-07-11");
+    assert!(evs.iter().any(|e| e.rule == "attack.v" && e.modality.as_str() == "asserted"), "{evs:?}");
 }
 
 /// An attack by an armed group, militia or settlers is unconventional violence (CAMEO 18), an army's is

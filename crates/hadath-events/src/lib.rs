@@ -693,6 +693,10 @@ const FUTURE_CUES: &[&str] = &[
 ];
 /// Object pronouns a verb (or a noun, as possessive) may carry, longest first: "هنأه", "التقاها".
 const OBJECT_PRONOUNS: [&str; 7] = ["هما", "هم", "هن", "ها", "ه", "كم", "نا"];
+/// Stems of a plan made for an act (match keys): "خطط", "خططا", "تخطيطهما" (with its complement ل).
+const PLANS: &[&str] = &["خطط", "يخطط", "تخطط", "تخطيط"];
+/// Stems of a threat (match keys): "هدد", "تهدد", "تهديدات" (with its complement ب), "توعد".
+const THREATS: &[&str] = &["هدد", "يهدد", "تهدد", "تهديد", "توعد", "يتوعد", "تتوعد"];
 /// Verbs of deliberation: the act they take as object is not done yet ("بحث الاتحاد الأوروبي، أمس، فرض
 /// عقوبات على …"), unless a preposition makes it their occasion ("بحث في اتصال هاتفي").
 const DELIBERATION: &[&str] = &["بحث", "بحثت", "يبحث", "تبحث", "ناقش", "ناقشت", "يناقش", "تناقش", "يدرس", "تدرس"];
@@ -2282,6 +2286,30 @@ fn modality_of(mt: &str, words: &[Word], wi: usize, cb: usize, tense: Tense) -> 
         let x = strip_conj(x);
         CALLS.contains(&x) || OBJECT_PRONOUNS.iter().any(|p| x.strip_suffix(p).is_some_and(|v| CALLS.contains(&v)))
     };
+    // Purpose ("كي يقوم بهجمات", not "بان كي مون"), a plan made for the act ("خططا لهجمات على المدنيين")
+    // and a threat of it ("تهديدات بشن تفجيرات", "هددت باعتقال والدته"): the act is not done (a threat of
+    // force codes 138). A plan or threat needs its complement, ل or ب, on the act or right before it.
+    let complement_on = |i: usize, p: char| {
+        ((i + 1).max(wi.saturating_sub(2))..=wi).any(|j| {
+            let x = strip_conj(w(j));
+            // ("بشن", not "بها", "بعد", "بين")
+            x.starts_with(p)
+                && x.chars().count() >= 3
+                && !GLUED_LOOKALIKES.contains(&x)
+                && !PREPOSITIONS.contains(&x)
+                && !TIME_PREPOSITIONS.contains(&x)
+                && !OBJECT_PRONOUNS.iter().any(|o| x[p.len_utf8()..] == **o)
+        })
+    };
+    let intended = (wi.saturating_sub(4)..wi).any(|i| {
+        let x = strip_conj(w(i));
+        matches!(x, "كي" | "لكي") && (i == 0 || w(i - 1) != "بان")
+            || PLANS.iter().any(|p| x.starts_with(p)) && complement_on(i, 'ل')
+            || THREATS.iter().any(|t| x.starts_with(t)) && complement_on(i, 'ب')
+    });
+    if intended {
+        return Modality::Future;
+    }
     if let Some(ci) = (wi.saturating_sub(8)..wi).find(|&i| call(w(i))) {
         // (إلى or على within four words before the act: "إلى تنظيم مظاهرة", "إلى تقديم المساعدة الإغاثية
         // والدعم"; ب or ل written on a verbal noun that is the act or right before it: "بتوقيف سليمان الأسد",

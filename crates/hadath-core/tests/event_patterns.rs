@@ -65,6 +65,8 @@ fn acts_named_but_not_told_are_no_events() {
         ("وقامت الشرطة المصرية بمنع مظاهرات سلمية للمعارضة", "14"),
         // any attack is none in particular
         ("وأجرت القوات الإيرانية تدريبات تحسبا لأي ضربة جوية", "19"),
+        // … nor is a kind of act given as an example
+        ("وقال وزير الداخلية الفرنسي إن الشرطة الفرنسية تلاحق من نفذوا مثل هذه الاعتداءات في باريس وأسفرت عن مقتل عشرات", "18"),
         // an attack that did not happen
         ("ولم تتعرض أستراليا لأي هجوم على أراضيها", "19"),
         // chanting is not a new protest

@@ -1479,6 +1479,16 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             {
                 continue;
             }
+            // A kind of act given as an example is none in particular ("أعمال مثل تفجير", "مثل هذه الهجمات").
+            if r.kind == TriggerKind::Noun
+                && violent
+                && (wi.saturating_sub(2)..wi).any(|i| {
+                    matches!(strip_conj(&mt[words[i].r.clone()]), "مثل" | "بمثل" | "كمثل" | "لمثل")
+                        && (i + 1 == wi || matches!(&mt[words[i + 1].r.clone()], "هذه" | "هذا" | "تلك" | "ذلك"))
+                })
+            {
+                continue;
+            }
             let gov_start = (wi.saturating_sub(16)..wi).rev().find(|&i| words[i].sub).unwrap_or(wi.saturating_sub(16));
             if r.kind == TriggerKind::Noun && violent && !light {
                 let governs = |i: usize| {

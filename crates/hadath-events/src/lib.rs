@@ -1375,6 +1375,19 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             if r.kind == TriggerKind::Verb && after_relative && (violent || r.code.starts_with("14")) {
                 continue;
             }
+            // So does violence named by a noun a word or two into such a clause: "شهداء الوطن الذين استشهدوا
+            // خلال التفجير", "الإرهابيين الذين نفذوا الاعتداء", "الانتحاري الذي نفذ تفجيرا".
+            let relative = |i: usize| {
+                let x = strip_conj(&mt[words[i].r.clone()]);
+                RELATIVES.contains(&x) || matches!(x, "اللذين" | "اللتين")
+            };
+            if r.kind == TriggerKind::Noun
+                && violent
+                && (wi.saturating_sub(3)..wi.saturating_sub(1))
+                    .any(|i| relative(i) && !words[i + 1..=wi].iter().any(|w| w.boundary))
+            {
+                continue;
+            }
             // The clause: from the last boundary at or before the trigger (a verb with و opens its own) to
             // the next boundary.
             // (Not a verb whose own first letter is و or ف: "فرض", "وصل".)

@@ -75,7 +75,8 @@ fn acts_named_but_not_told_are_no_events() {
         ("وراج الفيلم الذي يصور حياة الصحافي الأميركي الذي اختطف وقطع رأسه في باكستان", "18"),
         // an act in a relative clause describes the people it follows, active voice too
         ("ووصف رئيس الوزراء العراقي الميليشيات التي خطفت عشرات الأشخاص من وزارة التعليم العالي بأنها أسوأ", "18"),
-        // … and by a noun in such a clause
+        // … by a verb joined to the clause's first verb, and by a noun in such a clause
+        ("وقال المتحدث الفلسطيني إن النظام الإسرائيلي الذي يقتل ويخطف الفلسطينيين في الضفة الغربية لا يريد السلام", "18"),
         ("وأعلنت السلطات السعودية هوية الانتحاري الذي نفذ تفجيرا في مسجد داخل مقر قوات الطوارئ في أبها", "18"),
         // the topic of a trial or a charge; a nuclear test; a tyre burst
         ("وبدأت المحكمة الكويتية محاكمة المتهمين في تفجير مسجد الإمام الصادق في الكويت", "18"),

@@ -1368,19 +1368,21 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // at what made the people known, it is not the sentence's news: "الوزير الذي خطفته فارك لست
             // سنوات", "الذي اغتيل", "الميليشيات التي خطفت عشرات الاشخاص", "حملة التوقيفات التي استهدفت عناصر
             // في تنظيم الدولة", "المتظاهرين الذين خرجوا في كوسوفو", "العوائق التي قطع بها المتظاهرون الطرق".
-            let after_relative = wi > 0 && {
-                let prev = strip_conj(&mt[words[wi - 1].r.clone()]);
-                RELATIVES.contains(&prev) || matches!(prev, "اللذين" | "اللتين")
+            // (So does a verb joined by و to the clause's first verb: "النظام الذي يقتل ويخطف الفلسطينيين".)
+            let relative = |i: usize| {
+                let x = strip_conj(&mt[words[i].r.clone()]);
+                RELATIVES.contains(&x) || matches!(x, "اللذين" | "اللتين")
             };
+            let after_relative = wi > 0 && relative(wi - 1)
+                || wi > 1
+                    && word.starts_with('و')
+                    && relative(wi - 2)
+                    && !words[wi - 1..=wi].iter().any(|w| w.boundary);
             if r.kind == TriggerKind::Verb && after_relative && (violent || r.code.starts_with("14")) {
                 continue;
             }
             // So does violence named by a noun a word or two into such a clause: "شهداء الوطن الذين استشهدوا
             // خلال التفجير", "الإرهابيين الذين نفذوا الاعتداء", "الانتحاري الذي نفذ تفجيرا".
-            let relative = |i: usize| {
-                let x = strip_conj(&mt[words[i].r.clone()]);
-                RELATIVES.contains(&x) || matches!(x, "اللذين" | "اللتين")
-            };
             if r.kind == TriggerKind::Noun
                 && violent
                 && (wi.saturating_sub(3)..wi.saturating_sub(1))

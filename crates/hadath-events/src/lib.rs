@@ -182,6 +182,9 @@ pub struct Rule {
     /// The trigger names what happened, not who did it (`nosource`: "مقتل أربعة أشخاص", "انفجار سيارة
     /// مفخخة"): the subject before it is not its source.
     pub agentless: bool,
+    /// The trigger alone tells the act (`told`: "فجر انتحاري نفسه"): kept when neither side is known, like
+    /// an explosion, while a source or target named is still found.
+    pub told: bool,
     /// The act crosses a border (`abroad`: "وصل … إلى"): no event when source and target are one country
     /// (ministers arriving in their own capital are not on a visit).
     pub abroad: bool,
@@ -298,6 +301,7 @@ impl Patterns {
             let mut otherwise = Otherwise::Skip;
             let mut agentless = false;
             let mut abroad = false;
+            let mut told = false;
             for t in c[5].split(',').map(str::trim).filter(|t| !t.is_empty()) {
                 targets.push(match t {
                     "obj" => Marker::Obj,
@@ -318,6 +322,10 @@ impl Patterns {
                     }
                     "abroad" => {
                         abroad = true;
+                        continue;
+                    }
+                    "told" => {
+                        told = true;
                         continue;
                     }
                     p => Marker::Prep(match_key(p)),
@@ -348,6 +356,7 @@ impl Patterns {
                 without: c[4].split('|').filter_map(|w| w.trim().strip_prefix('!')).map(match_key).collect(),
                 otherwise,
                 agentless,
+                told,
                 abroad,
                 targets,
                 english,
@@ -2081,7 +2090,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // A protest needs someone: protesters or a place. An explosion is told by its trigger ("انفجرت
             // سيارة مفخخة"): it is kept with both sides unknown rather than guessed.
             // Any other event needs a known side: "someone killed someone" is no dyad (GDELT's rule too).
-            if !(r.agentless || protest && named) && source_idx.is_none() && target.is_none() {
+            if !(r.agentless || r.told || protest && named) && source_idx.is_none() && target.is_none() {
                 continue;
             }
             // An act that crosses a border needs two countries ("وصل أربعة من الوزراء إلى عدن", said of

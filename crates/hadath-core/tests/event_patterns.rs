@@ -348,6 +348,9 @@ fn irregular_attacks_are_unconventional_violence() {
     // a suicide bombing is told by its verb (`told`), even with neither side known
     let evs = events("وقال شهود عيان إن الانتحاري دخل المسجد أثناء الصلاة وفجر نفسه وسط المصلين", "2015-07-11");
     assert!(evs.iter().any(|e| e.rule == "suicide.v" && e.code == "1831"), "{evs:?}");
+    // so is a shooting
+    let evs = events("وقالت الشرطة إن مسلحا فتح النار داخل صالة سينما مكتظة بالجمهور فقتل شخصين", "2015-07-11");
+    assert!(evs.iter().any(|e| e.rule == "fire.v"), "{evs:?}");
 }
 
 /// An act the text attributes to someone ("نسب إلى"، "نسبته الحكومة إلى") is theirs; a group named again by

@@ -2076,6 +2076,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             if !source_idx.is_some_and(|i| known(&i))
                 && !r.code.starts_with("18")
                 && !irregular
+                && !r.told
                 && !protest
                 && !victim.is_some_and(|v| target == Some(v) && known(&v))
                 || target.is_none() && !r.targets.is_empty() && !protest && r.otherwise == Otherwise::Skip

@@ -1503,6 +1503,15 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             {
                 continue;
             }
+            // What something is about is a topic, not an act told ("سيحاكمون في اطار الملف المفتوح حول اعتداءات
+            // الدار البيضاء", "معلومات بشأن التفجير").
+            if r.kind == TriggerKind::Noun
+                && violent
+                && wi > 0
+                && matches!(strip_conj(&mt[words[wi - 1].r.clone()]), "حول" | "بشان" | "بخصوص" | "حيال" | "ازاء")
+            {
+                continue;
+            }
             // A kind of act given as an example is none in particular ("أعمال مثل تفجير", "مثل هذه الهجمات").
             if r.kind == TriggerKind::Noun
                 && violent

@@ -65,6 +65,8 @@ fn acts_named_but_not_told_are_no_events() {
         ("وقامت الشرطة المصرية بمنع مظاهرات سلمية للمعارضة", "14"),
         // any attack is none in particular
         ("وأجرت القوات الإيرانية تدريبات تحسبا لأي ضربة جوية", "19"),
+        // … nor the act a story is about
+        ("وقال مدير المرصد الإسلامي في لندن إن قصة خطف مصطفى أسامة نصر تثبت تورط المخابرات الأميركية", "18"),
         // … nor what something is about
         ("وسيشرف المركز على التحقيقات الجارية حول الانفجار الذي استهدف مواطنين أتراكا في سوروج", "18"),
         // … nor is a kind of act given as an example

@@ -1076,9 +1076,22 @@ const GLUED_LOOKALIKES: &[&str] = &["بسبب", "بدون", "بشان", "بحس�
 /// Relative pronouns that open a clause about the noun before them (match keys).
 const RELATIVES: &[&str] = &["الذي", "التي", "الذين"];
 /// Nouns that name an incident: the word after them is a verbal noun ("عملية خطف"), not a verb.
-const INCIDENT_NOUNS: &[&str] =
-    &["عمليه", "عمليات", "قضيه", "حادث", "حادثه", "حوادث", "جريمه", "جرائم", "محاوله", "محاولات", "تهمه", "بتهمه"];
-/// Nouns that make violence after them the topic of a charge or a commemoration (match keys).
+const INCIDENT_NOUNS: &[&str] = &[
+    "عمليه",
+    "عمليات",
+    "قضيه",
+    "حادث",
+    "حادثه",
+    "حوادث",
+    "جريمه",
+    "جرائم",
+    "محاوله",
+    "محاولات",
+    "تهمه",
+    "بتهمه",
+    "قصه",
+];
+/// Nouns that make violence after them the topic of a charge, a commemoration or a story (match keys).
 const TOPIC_NOUNS: &[&str] = &[
     "تهمه",
     "بتهمه",
@@ -1097,6 +1110,8 @@ const TOPIC_NOUNS: &[&str] = &[
     "لذكري",
     "بذكري",
     "بالذكري",
+    "قصه",
+    "تفاصيل",
 ];
 /// Words that make violence named by a noun an event: it happened to someone or had results (with
 /// [`CASUALTY`]: it killed or hurt).

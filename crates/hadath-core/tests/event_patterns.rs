@@ -172,7 +172,9 @@ fn honorifics_take_back_the_person_given_the_title() {
 /// give an event of the rule with these countries (None: no actor).
 #[test]
 fn arguments_in_harder_constructions() {
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 19] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 20] = [
+        // a time set off by a comma whose closing comma is left out does not end the clause
+        ("وقصف الطيران السعودي، امس الخميس مواقع للحوثيين في صنعاء", "shell.v", Some("SAU"), Some("YEM")),
         // Gulf ministers acting together are the Gulf Cooperation Council's
         ("ويلتقي اليوم وزير الخارجية الأميركي جون كيري بنظرائه الخليجيين في الدوحة", "meet.v", Some("USA"), Some("IGO")),
         // a role with the article heads no body after it: the EU official criticised the Turkish government

@@ -1231,6 +1231,18 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     i = j + 1;
                     continue;
                 }
+                // "وقصف الطيران السعودي، امس الخميس مواقع للحوثيين": the closing comma left out.
+                let timed = |k: usize| {
+                    let r = &words[k].r;
+                    input.times.iter().any(|t| t.span.start <= r.start && r.end <= t.span.end)
+                };
+                let comma = mt[words[i - 1].r.end..words[i].r.start].contains(['،', ',']);
+                let k = (i..j).find(|&k| !timed(k)).unwrap_or(j);
+                if comma && k > i && k - i <= 3 && k < j {
+                    words[i].boundary = false;
+                    i = k;
+                    continue;
+                }
             }
             i += 1;
         }

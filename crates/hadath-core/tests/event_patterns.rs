@@ -417,3 +417,11 @@ fn joint_acts_of_one_country_are_no_dyad() {
         "{evs:?}"
     );
 }
+
+/// After تم a word is the passive's verbal noun, not a verb: the people before it are its victims, not its
+/// authors.
+#[test]
+fn the_passive_with_tamma_has_no_author_before_it() {
+    let evs = events("وقالت إن أفراد المجموعة الجزائرية تم خطفهم في مالي", "2015-07-11");
+    assert!(evs.iter().all(|e| e.source.country.as_deref() != Some("DZA")), "{evs:?}");
+}

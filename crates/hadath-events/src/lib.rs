@@ -1329,7 +1329,8 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // The longest form first: "الهجوم الإرهابي" before "الهجوم".
             cands.sort_by_key(|c| std::cmp::Reverse(c.2.len()));
             // After a preposition a word is a noun ("عن إدانتها"), not a verb with an object ("أدانتها"); so
-            // after a noun that names an incident ("عملية خطف", "محاولة اغتيال", "قضية خطف").
+            // after a noun that names an incident ("عملية خطف", "محاولة اغتيال", "قضية خطف"), and after تم,
+            // which makes a verbal noun passive ("تم خطفهم": they were kidnapped, not they kidnapped).
             // So is the object of a verb of condemnation or recollection a few words back, its subject between
             // ("ودان سمير جعجع خطف زياد قبلان": the kidnapping, not Geagea kidnapping), unless و or ف opens
             // a new clause with it.
@@ -1347,7 +1348,10 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             }
             if wi > 0 && {
                 let prev = strip_conj(&mt[words[wi - 1].r.clone()]);
-                PREPOSITIONS.contains(&prev) || INCIDENT_NOUNS.contains(&prev) || topic()
+                PREPOSITIONS.contains(&prev)
+                    || INCIDENT_NOUNS.contains(&prev)
+                    || matches!(prev, "تم" | "يتم" | "سيتم")
+                    || topic()
             } {
                 cands.sort_by_key(|(r, _, _)| p.rules[*r as usize].kind == TriggerKind::Verb);
             }

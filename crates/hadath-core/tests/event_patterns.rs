@@ -172,7 +172,16 @@ fn honorifics_take_back_the_person_given_the_title() {
 /// give an event of the rule with these countries (None: no actor).
 #[test]
 fn arguments_in_harder_constructions() {
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 20] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 22] = [
+        // violence against people of no known country hits the place named after them
+        ("وقصفت طائرات الجيش الليبي مواقع المسلحين في مدينة درنة", "shell.v", Some("LBY"), Some("LBY")),
+        // militants (متشددون) are an armed group of no known country: their attack on the police is theirs
+        (
+            "وقالت وزارة الداخلية الأفغانية إن أربعة متشددين شنوا هجوما على مركز للشرطة الأفغانية في كابل",
+            "attack.n",
+            None,
+            Some("AFG"),
+        ),
         // a time set off by a comma whose closing comma is left out does not end the clause
         ("وقصف الطيران السعودي، امس الخميس مواقع للحوثيين في صنعاء", "shell.v", Some("SAU"), Some("YEM")),
         // Gulf ministers acting together are the Gulf Cooperation Council's

@@ -1989,6 +1989,12 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     Marker::Place => after.iter().find(|a| a.3.as_deref() == Some("في")).map(|a| a.0),
                     Marker::Gen => after_source.iter().find(|a| unmarked(a) && a.1 <= wi + 4).map(|a| a.0),
                 };
+                // Violence against people of no known country ("مواقع متشددين") hits a place a later marker
+                // finds ("في مدينة درنة"); they stand if none does.
+                if violent && found.is_some_and(|i| !known(&i)) {
+                    target = target.or(found);
+                    continue;
+                }
                 if found.is_some() {
                     target = found;
                     break;

@@ -335,7 +335,10 @@ fn summary(
         })
     };
     let src = name(source).unwrap_or_else(|| "Someone".to_string());
-    let (past, base) = &rule.english;
+    // An attack in words is told as criticism (the attack rule's code turned to CAMEO 111).
+    let criticism = ("criticised".to_string(), "criticise".to_string());
+    let (past, base) =
+        if f.code.starts_with("11") && !rule.code.starts_with("11") { &criticism } else { &rule.english };
     let verb = match f.modality {
         Modality::Asserted => past.clone(),
         Modality::Negated => format!("did not {base}"),

@@ -351,6 +351,14 @@ fn irregular_attacks_are_unconventional_violence() {
     assert_eq!(code("وشنت جماعة بوكو حرام هجوما على قرية في الكاميرون").as_deref(), Some("180"));
     assert_eq!(code("وهاجم مستوطنون إسرائيليون منازل فلسطينيين في قرية دوما").as_deref(), Some("180"));
     assert_eq!(code("وهاجمت القوات الإسرائيلية عناصر حركة حماس في قطاع غزة").as_deref(), Some("190"));
+    // a person who attacks by name, with no force in the sentence, attacks in words: criticism (111)
+    assert_eq!(
+        code("وشن أسامة النجيفي هجوما على حكومة العبادي داعيا البرلمان إلى مساءلة الحكومة").as_deref(),
+        Some("111")
+    );
+    assert_eq!(code("وهاجم وزير الخارجية الإيراني محمد جواد ظريف وسائل الإعلام الأميركية").as_deref(), Some("111"));
+    let evs = events("وشن أسامة النجيفي هجوما على حكومة العبادي", "2015-07-11");
+    assert!(evs.iter().any(|e| e.code == "111" && e.summary_en.contains("criticised")), "{evs:?}");
     // gunmen of no known country: told, with the author unknown, as unconventional violence
     let evs = events("وأطلق مسلحون مجهولون النار على دورية للشرطة التركية في ديار بكر", "2015-07-11");
     assert!(

@@ -2156,7 +2156,26 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             {
                 modality = Modality::Negated;
             }
+            // A person who "attacks" or "launches an attack on" someone, by name and alone, attacks in words
+            // ("شن أسامة النجيفي هجوما على حكومة العبادي", "هاجم وزير خارجية الفلبين سياسة الصين"): that is
+            // criticism (CAMEO 111), not force.
+            // (Not one who kills or wounds, nor a fighter: "في هجوم شنه طالب تونسي مسلح" killed 38.)
+            let fighter = |i: usize| {
+                matches!(input.actors[i].agent.as_deref(), Some("MIL" | "REB" | "UAF" | "IMG" | "COP" | "SPY" | "CRM"))
+            };
+            let verbal = r.id.starts_with("attack.")
+                && source_idx.is_some_and(|i| input.actors[i].person && !fighter(i))
+                && !(0..words.len()).any(|i| {
+                    let x = strip_conj(&mt[words[i].r.clone()]);
+                    let stem = x.strip_prefix("ال").unwrap_or(x);
+                    CASUALTY.contains(&x)
+                        || stem == "قوي"
+                        || ["مسلح", "قوات", "جيش", "مروحي", "طائر", "صاروخ", "قذائف"]
+                            .iter()
+                            .any(|f| stem.starts_with(f))
+                });
             let code = match modality {
+                _ if verbal => "111".to_string(),
                 Modality::Future => intent_code(&r.code),
                 _ => r.code.clone(),
             };

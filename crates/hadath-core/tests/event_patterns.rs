@@ -95,7 +95,8 @@ fn acts_named_but_not_told_are_no_events() {
         ("وكان الرجل قد اعتقل بعد أحداث السفارة الأميركية في الخرطوم على خلفية الاحتجاجات", "17"),
         // an interview is no meeting
         ("وقال وزير الدفاع العراقي في لقاء مع قناة روسيا اليوم التلفزيونية الروسية إن الخطر كبير", "04"),
-        // a festival or a parade is not a protest (تظاهرة، مسيرة in their other senses)
+        // a festival or a parade is not a protest (تظاهرة، مسيرة in their other senses), nor a career (مسيرته)
+        ("وبدأ اللاعب البرازيلي رونالدينيو مسيرته مع نادي غريميو في مدينة بورتو أليغري", "14"),
         ("وتشارك فرقة لبنانية في خمسة عروض ضمن تظاهرة المسرح العربي التي نظمت في القاهرة", "14"),
         ("ويقام حاليا في أبوظبي مسيرة للسيارات الكلاسيكية يشارك فيها مئات الهواة", "14"),
         // the act a condemnation names is its topic, even in the verb's form (the verbal noun)
@@ -172,7 +173,16 @@ fn honorifics_take_back_the_person_given_the_title() {
 /// give an event of the rule with these countries (None: no actor).
 #[test]
 fn arguments_in_harder_constructions() {
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 22] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 24] = [
+        // protesters of no named country are the people of a place after the trigger, however it is marked
+        ("واعتصم العشرات من الأطباء أمام مستشفى الثورة بصنعاء", "sitin.v", Some("YEM"), Some("YEM")),
+        // a human chain is formed
+        (
+            "وشكل مئات المتظاهرين سلسلة بشرية على مشارف مطار يريفان للاحتجاج على زيارة الرئيس التركي",
+            "protest.n",
+            Some("ARM"),
+            Some("ARM"),
+        ),
         // violence against people of no known country hits the place named after them
         ("وقصفت طائرات الجيش الليبي مواقع المسلحين في مدينة درنة", "shell.v", Some("LBY"), Some("LBY")),
         // militants (متشددون) are an armed group of no known country: their attack on the police is theirs

@@ -1465,6 +1465,14 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // nothing reports as happening: the noun needs a verb of occurrence in its clause ("اندلعت في
             // نواكشوط مظاهرات", "نفذ العشرات وقفة احتجاجية", "مظاهرة عنيفة اندلعت"), or is the adverb of
             // another act ("أضرب العرب احتجاجا على").
+            // "مسيرة" with a possessive is a career or a journey, not a march ("بدأ مسيرته مع نادي غريميو").
+            if r.kind == TriggerKind::Noun && r.code.starts_with("14") && {
+                let x = strip_conj(word);
+                let x = x.strip_prefix(['ب', 'ل', 'ك']).unwrap_or(x);
+                x.strip_prefix("مسيرت").is_some_and(|rest| OBJECT_PRONOUNS.contains(&rest))
+            } {
+                continue;
+            }
             if r.kind == TriggerKind::Noun && r.code.starts_with("14") {
                 // People described by a protest they once held ("عمال الشركة الذين نظموا إضرابا سلميا استمر
                 // أربعة أيام"): the verb right after a relative pronoun looks back.
@@ -1475,7 +1483,12 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 if described {
                     continue;
                 }
-                let occurs = |i: usize| OCCURRENCE_VERBS.contains(&strip_conj(&mt[words[i].r.clone()]));
+                // (A human chain is formed: "شكل مئات المتظاهرين سلسلة بشرية".)
+                let chain = strip_conj(word).starts_with("سلسل") || strip_conj(word).starts_with("سلاسل");
+                let occurs = |i: usize| {
+                    let x = strip_conj(&mt[words[i].r.clone()]);
+                    OCCURRENCE_VERBS.contains(&x) || chain && matches!(x, "شكل" | "شكلت" | "شكلوا" | "يشكل" | "تشكل")
+                };
                 let verb_before = (cb.max(wi.saturating_sub(12))..wi).any(occurs);
                 let prev = wi.checked_sub(1).map(|i| strip_conj(&mt[words[i].r.clone()])).unwrap_or("");
                 let attached = ['ب', 'ل', 'ك'].iter().any(|c| strip_conj(word).starts_with(*c));
@@ -2070,6 +2083,13 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     .filter(in_place)
                     .find(|a| a.1 >= cb && a.1 < ce)
                     .or_else(|| acts.iter().filter(in_place).rfind(|a| a.2 < cb))
+                    .or_else(|| {
+                        // A place after the trigger in its clause, however marked ("سلسلة بشرية على مشارف مطار
+                        // يريفان").
+                        acts.iter().find(|a| {
+                            a.1 > wi && a.1 < ce && input.actors[a.0].place && !input.actors[a.0].code.is_empty()
+                        })
+                    })
                     .map(|a| a.0);
             }
             // An event needs its source — except unconventional violence, whose authors are often unknown —

@@ -173,7 +173,14 @@ fn honorifics_take_back_the_person_given_the_title() {
 /// give an event of the rule with these countries (None: no actor).
 #[test]
 fn arguments_in_harder_constructions() {
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 24] = [
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 25] = [
+        // a force named with a possessive right before the verb is the force of the actor named before it
+        (
+            "وقال الجيش التركي في بيان إن طائراته قصفت مجموعة من المتمردين الأكراد في شمال العراق",
+            "shell.v",
+            Some("TUR"),
+            Some("IRQ"),
+        ),
         // protesters of no named country are the people of a place after the trigger, however it is marked
         ("واعتصم العشرات من الأطباء أمام مستشفى الثورة بصنعاء", "sitin.v", Some("YEM"), Some("YEM")),
         // a human chain is formed

@@ -1924,6 +1924,24 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             }
             let carried = if pair.is_some() { None } else { carried };
             let source_idx = pair.map(|p| p.0).or(source.map(|a| a.0)).or(carried);
+            // A force named with a possessive right before the verb ("قال الجيش التركي إن طائراته قصفت") is the
+            // force of the last actor named before it in the sentence.
+            let owned_force = |i: usize| {
+                let x = strip_conj(&mt[words[i].r.clone()]);
+                ["قوات", "طائرات", "جنود", "عناصر", "مقاتلي", "مدفعيت", "مروحيات", "طيران", "جيش", "وحدات"]
+                    .iter()
+                    .any(|f| x.strip_prefix(f).is_some_and(|p| matches!(p, "ه" | "ها" | "هم")))
+            };
+            let source_idx = source_idx.or_else(|| {
+                (r.kind == TriggerKind::Verb && violent && wi > 0 && owned_force(wi - 1))
+                    .then(|| {
+                        acts.iter()
+                            .filter(|a| a.2 + 1 < wi && !input.actors[a.0].place && !input.actors[a.0].code.is_empty())
+                            .last()
+                            .map(|a| a.0)
+                    })
+                    .flatten()
+            });
 
             let known = |i: &usize| !input.actors[*i].code.is_empty();
             // Target.

@@ -1936,8 +1936,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 (r.kind == TriggerKind::Verb && violent && wi > 0 && owned_force(wi - 1))
                     .then(|| {
                         acts.iter()
-                            .filter(|a| a.2 + 1 < wi && !input.actors[a.0].place && !input.actors[a.0].code.is_empty())
-                            .last()
+                            .rfind(|a| a.2 + 1 < wi && !input.actors[a.0].place && !input.actors[a.0].code.is_empty())
                             .map(|a| a.0)
                     })
                     .flatten()

@@ -173,8 +173,15 @@ fn honorifics_take_back_the_person_given_the_title() {
 /// give an event of the rule with these countries (None: no actor).
 #[test]
 fn arguments_in_harder_constructions() {
-    let cases: [(&str, &str, Option<&str>, Option<&str>); 25] = [
-        // a force named with a possessive right before the verb is the force of the actor named before it
+    let cases: [(&str, &str, Option<&str>, Option<&str>); 26] = [
+        // a role with a possessive right after a relative clause's verb is the noun before the relative's
+        (
+            "وقتل 60 شخصا في هجمات لحركة بوكو حرام في الكاميرون ونيجيريا التي حذر رئيسها الولايات المتحدة من أن سياستها تضر بالجهود",
+            "warn.v",
+            Some("NGA"),
+            Some("USA"),
+        ),
+        // … and a force with a possessive right before a violent verb the force of the actor named before it
         (
             "وقال الجيش التركي في بيان إن طائراته قصفت مجموعة من المتمردين الأكراد في شمال العراق",
             "shell.v",

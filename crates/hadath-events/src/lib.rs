@@ -951,6 +951,30 @@ const TITLES: &[&str] =
     &["صاحب", "السمو", "الملكي", "الامير", "سمو", "فخامه", "معالي", "جلاله", "الملك", "الشيخ", "دوله", "سياده"];
 /// The two sides of a bilateral act ("اتفق الجانبان", "بحث البلدان").
 const BOTH_SIDES: &[&str] = &["الجانبان", "الجانبين", "الطرفان", "الطرفين", "البلدان", "البلدين"];
+/// Roles and forces that, with a possessive pronoun, name someone's: "رئيسها" (its president), "طائراته" (its
+/// aircraft) (match keys, before the pronoun).
+const POSSESSED_SUBJECTS: &[&str] = &[
+    "رئيس",
+    "رئيست",
+    "وزير",
+    "حكومت",
+    "ملك",
+    "امير",
+    "سفير",
+    "قائد",
+    "زعيم",
+    "قوات",
+    "طائرات",
+    "جنود",
+    "عناصر",
+    "مقاتلي",
+    "مدفعيت",
+    "مروحيات",
+    "طيران",
+    "جيش",
+    "وحدات",
+    "شرطت",
+];
 /// Verbs of suffering an act ("تعرضت القافلة لهجوم").
 const SUFFER: &[&str] = &["تعرض", "تعرضت", "تعرضوا", "يتعرض", "تتعرض", "يتعرضون", "تعرضا", "تعرضتا"];
 /// Light verbs that take the act back as a pronoun: their subject is its author ("هجوم شنه مسلحون").
@@ -1857,6 +1881,43 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     a.2 < wi && a.3.is_none() && !input.actors[a.0].place_like() && !input.actors[a.0].code.is_empty()
                 });
             }
+            // A subject named by a role or a force with a possessive pronoun, right after a relative clause's
+            // verb or, for violence, right before the verb ("ونيجيريا التي حذر رئيسها الولايات المتحدة", "قال
+            // الجيش التركي إن طائراته قصفت"), is the one the pronoun refers to: the noun before the relative
+            // pronoun, else the last actor named before it in the sentence.
+            if r.kind == TriggerKind::Verb && !r.agentless {
+                let possessed = |i: usize| {
+                    let x = strip_conj(&mt[words[i].r.clone()]);
+                    POSSESSED_SUBJECTS.iter().any(|f| x.strip_prefix(f).is_some_and(|p| matches!(p, "ه" | "ها" | "هم")))
+                };
+                // (After the verb only in a relative clause, where the pronoun takes the noun before it back:
+                // elsewhere a verb with its subject dropped may have it as object, "وقابل زعيمها".)
+                let in_relative = (wi.saturating_sub(2)..wi).any(&relative);
+                let at = if in_relative && wi + 1 < words.len() && !words[wi + 1].boundary && possessed(wi + 1) {
+                    Some(wi + 1)
+                } else if violent && source.is_none() && wi > 0 && !words[wi].boundary && possessed(wi - 1) {
+                    Some(wi - 1)
+                } else {
+                    None
+                };
+                // (A name right after the role is the subject itself: "حذر رئيسها محمد بخاري الولايات المتحدة".)
+                let named = |at: usize| acts.iter().any(|a| a.1 == at + 1 && input.actors[a.0].person);
+                if let Some(at) = at.filter(|&at| source.is_none_or(|s| s.1 > wi) && !named(at)) {
+                    let first = at.min(wi);
+                    let antecedent = match (first.saturating_sub(2)..first).rev().find(|&i| relative(i)) {
+                        Some(ri) => {
+                            acts.iter().rfind(|a| a.2 < ri && a.2 + 2 >= ri && !input.actors[a.0].code.is_empty())
+                        }
+                        None => acts
+                            .iter()
+                            .rfind(|a| a.2 < first && !input.actors[a.0].place && !input.actors[a.0].code.is_empty()),
+                    };
+                    if let Some(a) = antecedent {
+                        source = Some(a);
+                        source_after = false;
+                    }
+                }
+            }
             // Pro-drop: a verb opening its clause with no subject continues the last event's source, in this
             // sentence or the one before.
             let mut carried: Option<usize> = None;
@@ -1924,23 +1985,6 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             }
             let carried = if pair.is_some() { None } else { carried };
             let source_idx = pair.map(|p| p.0).or(source.map(|a| a.0)).or(carried);
-            // A force named with a possessive right before the verb ("قال الجيش التركي إن طائراته قصفت") is the
-            // force of the last actor named before it in the sentence.
-            let owned_force = |i: usize| {
-                let x = strip_conj(&mt[words[i].r.clone()]);
-                ["قوات", "طائرات", "جنود", "عناصر", "مقاتلي", "مدفعيت", "مروحيات", "طيران", "جيش", "وحدات"]
-                    .iter()
-                    .any(|f| x.strip_prefix(f).is_some_and(|p| matches!(p, "ه" | "ها" | "هم")))
-            };
-            let source_idx = source_idx.or_else(|| {
-                (r.kind == TriggerKind::Verb && violent && wi > 0 && owned_force(wi - 1))
-                    .then(|| {
-                        acts.iter()
-                            .rfind(|a| a.2 + 1 < wi && !input.actors[a.0].place && !input.actors[a.0].code.is_empty())
-                            .map(|a| a.0)
-                    })
-                    .flatten()
-            });
 
             let known = |i: &usize| !input.actors[*i].code.is_empty();
             // Target.

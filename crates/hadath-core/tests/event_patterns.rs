@@ -395,6 +395,9 @@ fn irregular_attacks_are_unconventional_violence() {
     // a suicide bombing is told by its verb (`told`), even with neither side known
     let evs = events("وقال شهود عيان إن الانتحاري دخل المسجد أثناء الصلاة وفجر نفسه وسط المصلين", "2015-07-11");
     assert!(evs.iter().any(|e| e.rule == "suicide.v" && e.code == "1831"), "{evs:?}");
+    // so is a bomb set off by attackers of no known country
+    let evs = events("وقالت الوكالة إن مهاجمين فجروا قنبلة صغيرة داخل سيارة للشرطة", "2015-07-11");
+    assert!(evs.iter().any(|e| e.rule == "detonate.v" && e.code == "183"), "{evs:?}");
     // so is a shooting
     let evs = events("وقالت الشرطة إن مسلحا فتح النار داخل صالة سينما مكتظة بالجمهور فقتل شخصين", "2015-07-11");
     assert!(evs.iter().any(|e| e.rule == "fire.v"), "{evs:?}");

@@ -975,6 +975,9 @@ const POSSESSED_SUBJECTS: &[&str] = &[
     "وحدات",
     "شرطت",
 ];
+/// Words of a verdict (match keys): "حكم … على", "قضت … بتبرئة", "بالسجن".
+const VERDICTS: &[&str] =
+    &["حكم", "الحكم", "حكما", "حكمت", "قضت", "قضي", "ثبتت", "بالسجن", "بالاعدام", "بتبرئه", "تبرئه", "برات", "احكاما"];
 /// Verbs of suffering an act ("تعرضت القافلة لهجوم").
 const SUFFER: &[&str] = &["تعرض", "تعرضت", "تعرضوا", "يتعرض", "تتعرض", "يتعرضون", "تعرضا", "تعرضتا"];
 /// Light verbs that take the act back as a pronoun: their subject is its author ("هجوم شنه مسلحون").
@@ -1578,6 +1581,16 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 && wi > 0
                 && matches!(strip_conj(&mt[words[wi - 1].r.clone()]), "حول" | "بشان" | "بخصوص" | "حيال" | "ازاء")
             {
+                continue;
+            }
+            // An act a court rules on is the case's topic ("ثبتت محكمة استئنافية حكم البدايات 12 عاما على يمنيين
+            // خطفا سياحا فرنسيين", "قضت المحكمة بتبرئة خمسة سعوديين … من تهمة"): a verdict before it in the
+            // sentence, and a court.
+            if violent && {
+                let before = || (0..wi).map(|i| strip_conj(&mt[words[i].r.clone()]));
+                before().any(|x| matches!(x, "محكمه" | "المحكمه" | "لمحكمه" | "للمحكمه" | "الشعبه" | "القاضي"))
+                    && before().any(|x| VERDICTS.contains(&x))
+            } {
                 continue;
             }
             // A kind of act given as an example is none in particular ("أعمال مثل تفجير", "مثل هذه الهجمات").

@@ -1031,62 +1031,40 @@ const SAYING_LIGHT_VERBS: &[&str] = &[
 fn light_verb(w: &str) -> bool {
     LIGHT_VERBS.contains(&w) || SAYING_LIGHT_VERBS.contains(&w)
 }
-/// Verbs that take an act as their topic (match keys): what follows them is the act named, a verbal noun.
-const TOPIC_VERBS: &[&str] = &[
+/// Verbs of condemnation (match keys, every person): the act after them is their topic, a verbal noun.
+const CONDEMN_VERBS: &[&str] = &[
     "دان",
     "ادان",
     "ادانت",
     "دانت",
     "يدين",
     "تدين",
+    "ندين",
     "ندد",
     "نددت",
     "يندد",
     "تندد",
+    "نندد",
     "استنكر",
     "استنكرت",
     "يستنكر",
     "تستنكر",
+    "نستنكر",
     "شجب",
     "شجبت",
     "يشجب",
     "تشجب",
-    "تذكر",
-    "يتذكر",
-    "يذكر",
+    "نشجب",
 ];
+/// Verbs of recollection (match keys): as [`CONDEMN_VERBS`], what follows them is the act named.
+const RECOLLECTION_VERBS: &[&str] = &["تذكر", "يتذكر", "يذكر"];
 /// Words of condemnation (match keys), verbs and nouns, with ل ("لتندد", "للتنديد") and a pronoun
 /// ("إدانتها", "استنكاره"): the act they name is their topic.
 fn condemnation(w: &str) -> bool {
-    const VERBS: &[&str] = &[
-        "دان",
-        "ادان",
-        "ادانت",
-        "دانت",
-        "يدين",
-        "تدين",
-        "ندين",
-        "ندد",
-        "نددت",
-        "يندد",
-        "تندد",
-        "نندد",
-        "استنكر",
-        "استنكرت",
-        "يستنكر",
-        "تستنكر",
-        "نستنكر",
-        "شجب",
-        "شجبت",
-        "يشجب",
-        "تشجب",
-        "نشجب",
-    ];
     const NOUNS: &[&str] = &["ادانه", "ادانت", "استنكار", "تنديد", "شجب"];
     const PRONOUNS: &[&str] = &["", "ه", "ها", "هم", "هما", "نا"];
-    let w = w.strip_prefix("لل").map(|r| r.to_string()).unwrap_or_else(|| w.strip_prefix('ل').unwrap_or(w).to_string());
-    let w = w.as_str();
-    VERBS.contains(&w)
+    let w = w.strip_prefix("لل").or_else(|| w.strip_prefix('ل')).unwrap_or(w);
+    CONDEMN_VERBS.contains(&w)
         || NOUNS.iter().any(|n| {
             w.strip_prefix(n)
                 .or_else(|| w.strip_prefix("ال").and_then(|x| x.strip_prefix(n)))
@@ -1366,7 +1344,10 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     && (wi.saturating_sub(10)..wi)
                         .rev()
                         .take_while(|&i| !words[i + 1..=wi].iter().any(|w| w.boundary))
-                        .any(|i| TOPIC_VERBS.contains(&strip_conj(&mt[words[i].r.clone()])))
+                        .any(|i| {
+                            let x = strip_conj(&mt[words[i].r.clone()]);
+                            CONDEMN_VERBS.contains(&x) || RECOLLECTION_VERBS.contains(&x)
+                        })
             };
             // After a noun of place or time in construct the word is a verbal noun, never a verb: "موقع تجمع
             // المتظاهرين", "مكان انطلاق المسيرة", "موعد انعقاد القمة".

@@ -60,15 +60,15 @@ fn acts_named_but_not_told_are_no_events() {
         ("وأدانت مصر تفجيرات لندن", "18"),
         // … by a condemnation's noun or a verb with ل, even when the sentence tells what the act did
         ("وأعربت الحكومة الكويتية عن إدانتها واستنكارها الشديدين لحادث التفجير الإرهابي الذي استهدف مسجدا في عسير وأسفر عن سقوط عدد من القتلى", "18"),
-        ("وخرجت مظاهرات غاضبة في دمشق لتندد بالاعتداء الأميركي على مزرعة في البوكمال أودى بحياة ثمانية أشخاص", "18"),
+        ("وخرجت مسيرات حاشدة في الرباط لتندد بالاعتداء على قرية في الضفة الغربية أودى بحياة ثلاثة فلسطينيين", "18"),
         // a protest put down: the repression is the event
         ("وقامت الشرطة المصرية بمنع مظاهرات سلمية للمعارضة", "14"),
         // any attack is none in particular
         ("وأجرت القوات الإيرانية تدريبات تحسبا لأي ضربة جوية", "19"),
         // … nor an act a court rules on
-        ("وثبتت محكمة استئنافية في صنعاء حكما بالسجن 12 عاما على يمنيين خطفا سياحا فرنسيين في محافظة شبوة", "18"),
+        ("وأيدت محكمة الاستئناف في القاهرة حكما بالسجن عشر سنوات على مصريين خطفوا سائحين ألمانيين في سيناء", "18"),
         // … nor the act a story is about
-        ("وقال مدير المرصد الإسلامي في لندن إن قصة خطف مصطفى أسامة نصر تثبت تورط المخابرات الأميركية", "18"),
+        ("وقال المحامي إن قصة خطف الصحفي الإيطالي في ليبيا تكشف تورط المخابرات الليبية", "18"),
         // … nor what something is about
         ("وسيشرف المركز على التحقيقات الجارية حول الانفجار الذي استهدف مواطنين أتراكا في سوروج", "18"),
         // … nor is a kind of act given as an example
@@ -82,7 +82,7 @@ fn acts_named_but_not_told_are_no_events() {
         // an act in a relative clause describes the people it follows, active voice too
         ("ووصف رئيس الوزراء العراقي الميليشيات التي خطفت عشرات الأشخاص من وزارة التعليم العالي بأنها أسوأ", "18"),
         // … by a verb joined to the clause's first verb, and by a noun in such a clause
-        ("وقال المتحدث الفلسطيني إن النظام الإسرائيلي الذي يقتل ويخطف الفلسطينيين في الضفة الغربية لا يريد السلام", "18"),
+        ("وقال الوزير العراقي إن الميليشيا التي تقتل وتخطف المدنيين في العراق يجب أن تحاسب", "18"),
         ("وأعلنت السلطات السعودية هوية الانتحاري الذي نفذ تفجيرا في مسجد داخل مقر قوات الطوارئ في أبها", "18"),
         // the topic of a trial or a charge; a nuclear test; a tyre burst
         ("وبدأت المحكمة الكويتية محاكمة المتهمين في تفجير مسجد الإمام الصادق في الكويت", "18"),
@@ -178,26 +178,26 @@ fn arguments_in_harder_constructions() {
     let cases: [(&str, &str, Option<&str>, Option<&str>); 26] = [
         // a role with a possessive right after a relative clause's verb is the noun before the relative's
         (
-            "وقتل 60 شخصا في هجمات لحركة بوكو حرام في الكاميرون ونيجيريا التي حذر رئيسها الولايات المتحدة من أن سياستها تضر بالجهود",
+            "وقتل عشرات في هجمات في مالي والنيجر التي حذر رئيسها فرنسا من أن سياستها تضر بجهود مكافحة الإرهاب",
             "warn.v",
-            Some("NGA"),
-            Some("USA"),
+            Some("NER"),
+            Some("FRA"),
         ),
         // … and a force with a possessive right before a violent verb the force of the actor named before it
         (
-            "وقال الجيش التركي في بيان إن طائراته قصفت مجموعة من المتمردين الأكراد في شمال العراق",
+            "وأعلن الجيش الأردني أن طائراته قصفت مجموعة من المسلحين في جنوب سوريا",
             "shell.v",
-            Some("TUR"),
-            Some("IRQ"),
+            Some("JOR"),
+            Some("SYR"),
         ),
         // protesters of no named country are the people of a place after the trigger, however it is marked
         ("واعتصم العشرات من الأطباء أمام مستشفى الثورة بصنعاء", "sitin.v", Some("YEM"), Some("YEM")),
         // a human chain is formed
         (
-            "وشكل مئات المتظاهرين سلسلة بشرية على مشارف مطار يريفان للاحتجاج على زيارة الرئيس التركي",
+            "وشكل آلاف المحتجين سلسلة بشرية حول مقر البرلمان في بيروت",
             "protest.n",
-            Some("ARM"),
-            Some("ARM"),
+            Some("LBN"),
+            Some("LBN"),
         ),
         // violence against people of no known country hits the place named after them
         ("وقصفت طائرات الجيش الليبي مواقع المسلحين في مدينة درنة", "shell.v", Some("LBY"), Some("LBY")),
@@ -209,7 +209,7 @@ fn arguments_in_harder_constructions() {
             Some("AFG"),
         ),
         // a time set off by a comma whose closing comma is left out does not end the clause
-        ("وقصف الطيران السعودي، امس الخميس مواقع للحوثيين في صنعاء", "shell.v", Some("SAU"), Some("YEM")),
+        ("وقصفت المقاتلات الإماراتية، امس الجمعة مواقع للحوثيين في تعز", "shell.v", Some("ARE"), Some("YEM")),
         // Gulf ministers acting together are the Gulf Cooperation Council's
         ("ويلتقي اليوم وزير الخارجية الأميركي جون كيري بنظرائه الخليجيين في الدوحة", "meet.v", Some("USA"), Some("IGO")),
         // a role with the article heads no body after it: the EU official criticised the Turkish government
@@ -468,6 +468,6 @@ fn joint_acts_of_one_country_are_no_dyad() {
 /// authors.
 #[test]
 fn the_passive_with_tamma_has_no_author_before_it() {
-    let evs = events("وقالت إن أفراد المجموعة الجزائرية تم خطفهم في مالي", "2015-07-11");
-    assert!(evs.iter().all(|e| e.source.country.as_deref() != Some("DZA")), "{evs:?}");
+    let evs = events("وذكرت الوكالة أن العمال المصريين تم خطفهم في ليبيا", "2015-07-11");
+    assert!(evs.iter().all(|e| e.source.country.as_deref() != Some("EGY")), "{evs:?}");
 }

@@ -1236,7 +1236,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     i = j + 1;
                     continue;
                 }
-                // "وقصف الطيران السعودي، امس الخميس مواقع للحوثيين": the closing comma left out.
+                // "وقصفت المقاتلات الإماراتية، امس الجمعة مواقع للحوثيين": the closing comma left out.
                 let timed = |k: usize| {
                     let r = &words[k].r;
                     input.times.iter().any(|t| t.span.start <= r.start && r.end <= t.span.end)
@@ -1335,7 +1335,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             cands.sort_by_key(|c| std::cmp::Reverse(c.2.len()));
             // After a preposition a word is a noun ("عن إدانتها"), not a verb with an object ("أدانتها"); so
             // after a noun that names an incident ("عملية خطف", "محاولة اغتيال", "قضية خطف"), and after تم,
-            // which makes a verbal noun passive ("تم خطفهم": they were kidnapped, not they kidnapped).
+            // which makes a verbal noun passive ("العمال المصريين تم خطفهم": they were kidnapped, not they kidnapped).
             // So is the object of a verb of condemnation or recollection a few words back, its subject between
             // ("ودان سمير جعجع خطف زياد قبلان": the kidnapping, not Geagea kidnapping), unless و or ف opens
             // a new clause with it.
@@ -1416,7 +1416,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             // at what made the people known, it is not the sentence's news: "الوزير الذي خطفته فارك لست
             // سنوات", "الذي اغتيل", "الميليشيات التي خطفت عشرات الاشخاص", "حملة التوقيفات التي استهدفت عناصر
             // في تنظيم الدولة", "المتظاهرين الذين خرجوا في كوسوفو", "العوائق التي قطع بها المتظاهرون الطرق".
-            // (So does a verb joined by و to the clause's first verb: "النظام الذي يقتل ويخطف الفلسطينيين".)
+            // (So does a verb joined by و to the clause's first verb: "الميليشيا التي تقتل وتخطف المدنيين".)
             let relative = |i: usize| {
                 let x = strip_conj(&mt[words[i].r.clone()]);
                 RELATIVES.contains(&x) || matches!(x, "اللذين" | "اللتين")
@@ -1491,7 +1491,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 if described {
                     continue;
                 }
-                // (A human chain is formed: "شكل مئات المتظاهرين سلسلة بشرية".)
+                // (A human chain is formed: "شكل آلاف المحتجين سلسلة بشرية".)
                 let chain = strip_conj(word).starts_with("سلسل") || strip_conj(word).starts_with("سلاسل");
                 let occurs = |i: usize| {
                     let x = strip_conj(&mt[words[i].r.clone()]);
@@ -1544,7 +1544,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 continue;
             }
             // So is violence a condemnation names, by its verb or its noun, a few words back in the clause
-            // ("لتندد بالاعتداء الأميركي على مزرعة", "أعربت عن إدانتها واستنكارها الشديدين لحادث التفجير"),
+            // ("لتندد بالاعتداء على قرية", "أعربت عن إدانتها واستنكارها الشديدين لحادث التفجير"),
             // even when the sentence goes on to tell what the act did.
             if r.kind == TriggerKind::Noun
                 && violent
@@ -1564,8 +1564,8 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             {
                 continue;
             }
-            // An act a court rules on is the case's topic ("ثبتت محكمة استئنافية حكم البدايات 12 عاما على يمنيين
-            // خطفا سياحا فرنسيين", "قضت المحكمة بتبرئة خمسة سعوديين … من تهمة"): a verdict before it in the
+            // An act a court rules on is the case's topic ("أيدت محكمة الاستئناف حكما بالسجن على مصريين خطفوا
+            // سائحين ألمانيين", "قضت المحكمة بتبرئة المتهمين من تهمة"): a verdict before it in the
             // sentence, and a court.
             if violent && {
                 let before = || (0..wi).map(|i| strip_conj(&mt[words[i].r.clone()]));
@@ -1876,8 +1876,8 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                 });
             }
             // A subject named by a role or a force with a possessive pronoun, right after a relative clause's
-            // verb or, for violence, right before the verb ("ونيجيريا التي حذر رئيسها الولايات المتحدة", "قال
-            // الجيش التركي إن طائراته قصفت"), is the one the pronoun refers to: the noun before the relative
+            // verb or, for violence, right before the verb ("والنيجر التي حذر رئيسها فرنسا", "أعلن
+            // الجيش الأردني أن طائراته قصفت"), is the one the pronoun refers to: the noun before the relative
             // pronoun, else the last actor named before it in the sentence.
             if r.kind == TriggerKind::Verb && !r.agentless {
                 let possessed = |i: usize| {
@@ -2461,8 +2461,8 @@ fn modality_of(mt: &str, words: &[Word], wi: usize, cb: usize, tense: Tense) -> 
         let x = strip_conj(x);
         CALLS.contains(&x) || OBJECT_PRONOUNS.iter().any(|p| x.strip_suffix(p).is_some_and(|v| CALLS.contains(&v)))
     };
-    // Purpose ("كي يقوم بهجمات", not "بان كي مون"), a plan made for the act ("خططا لهجمات على المدنيين")
-    // and a threat of it ("تهديدات بشن تفجيرات", "هددت باعتقال والدته"): the act is not done (a threat of
+    // Purpose ("كي يقوم بهجمات على القوات الأميركية", not "بان كي مون"), a plan made for the act ("خطط التنظيم لهجمات")
+    // and a threat of it ("رسالة تهديدات بشن تفجيرات", "هددت باعتقال والدته"): the act is not done (a threat of
     // force codes 138). A plan or threat needs its complement, ل or ب, on the act or right before it.
     let complement_on = |i: usize, p: char| {
         ((i + 1).max(wi.saturating_sub(2))..=wi).any(|j| {

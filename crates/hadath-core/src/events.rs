@@ -336,11 +336,13 @@ fn summary(
     };
     let src = name(source).unwrap_or_else(|| "Someone".to_string());
     // An attack in words is told as criticism (the attack rule's code turned to CAMEO 111).
-    let criticism = ("criticised".to_string(), "criticise".to_string());
-    let (past, base) =
-        if f.code.starts_with("11") && !rule.code.starts_with("11") { &criticism } else { &rule.english };
+    let (past, base) = if f.code.starts_with("11") && !rule.code.starts_with("11") {
+        ("criticised", "criticise")
+    } else {
+        (rule.english.0.as_str(), rule.english.1.as_str())
+    };
     let verb = match f.modality {
-        Modality::Asserted => past.clone(),
+        Modality::Asserted => past.to_string(),
         Modality::Negated => format!("did not {base}"),
         Modality::Future => format!("plans to {base}"),
         Modality::Reported => format!("reportedly {past}"),

@@ -1211,11 +1211,13 @@ fn strip_conj(w: &str) -> &str {
 pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
     let mt = input.mt;
     let mut out: Vec<FoundEvent> = Vec::new();
+    // Is the word inside a time expression?
+    let in_time = |w: &Word| input.times.iter().any(|t| t.span.start <= w.r.start && w.r.end <= t.span.end);
     for (si, s) in input.sentences.iter().enumerate() {
         let mut words = words_of(mt, s.clone());
         // A time expression set off by commas ("بحث الاتحاد الأوروبي، أمس، فرض …") does not split the clause.
         let in_aside = |w: &Word| {
-            input.times.iter().any(|t| t.span.start <= w.r.start && w.r.end <= t.span.end)
+            in_time(w)
                 || PREPOSITIONS.contains(&w_text(mt, w))
                 || input.actors.iter().any(|a| a.place_like() && a.span.start <= w.r.start && w.r.end <= a.span.end)
         };
@@ -1224,10 +1226,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
             if words[i].boundary && !words[i].sub {
                 let j = (i + 1..words.len()).find(|&k| words[k].boundary).unwrap_or(words.len());
                 // "، أمس،" and "، أمس في الرياض،": an aside of time and place.
-                let some_time = words[i..j]
-                    .iter()
-                    .any(|w| input.times.iter().any(|t| t.span.start <= w.r.start && w.r.end <= t.span.end))
-                    || PREPOSITIONS.contains(&w_text(mt, &words[i]));
+                let some_time = words[i..j].iter().any(in_time) || PREPOSITIONS.contains(&w_text(mt, &words[i]));
                 if j - i <= 5 && some_time && words[i..j].iter().all(in_aside) {
                     words[i].boundary = false;
                     if j < words.len() && !words[j].sub {
@@ -1237,12 +1236,8 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     continue;
                 }
                 // "وقصفت المقاتلات الإماراتية، امس الجمعة مواقع للحوثيين": the closing comma left out.
-                let timed = |k: usize| {
-                    let r = &words[k].r;
-                    input.times.iter().any(|t| t.span.start <= r.start && r.end <= t.span.end)
-                };
                 let comma = mt[words[i - 1].r.end..words[i].r.start].contains(['،', ',']);
-                let k = (i..j).find(|&k| !timed(k)).unwrap_or(j);
+                let k = (i..j).find(|&k| !in_time(&words[k])).unwrap_or(j);
                 if comma && k > i && k - i <= 3 && k < j {
                     words[i].boundary = false;
                     i = k;
@@ -1760,14 +1755,7 @@ pub fn find_events(p: &Patterns, input: &EventInput<'_>) -> Vec<FoundEvent> {
                     let hurt = (gov_start..wi).rev().find(|&i| CASUALTY.contains(&strip_conj(&mt[words[i].r.clone()])));
                     if let Some(hi) = hurt {
                         // Words of time expressions between two word indexes.
-                        let timed = |from: usize, to: usize| {
-                            (from..to)
-                                .filter(|&i| {
-                                    let r = &words[i].r;
-                                    input.times.iter().any(|t| t.span.start <= r.start && r.end <= t.span.end)
-                                })
-                                .count()
-                        };
+                        let timed = |from: usize, to: usize| words[from..to].iter().filter(|w| in_time(w)).count();
                         // "قتل"/"قتلت" may be active ("قتلت الشرطة مسلحين"): a definite actor after it is its
                         // subject; a counted or indefinite one ("قتل 4 جنود", "قتل جندي تركي") its victim.
                         let active = matches!(strip_conj(&mt[words[hi].r.clone()]), "قتل" | "قتلت" | "قتلوا");
